@@ -1,0 +1,94 @@
+"""Reading environment variables, and remembering what was read.
+
+Every setting that comes from the environment is read through :func:`env` in
+``yiwang.conf.settings``. Each call records the variable's name, type, default and help text in
+:data:`REGISTRY`, from which ``yiwang config-docs`` writes ``docs/configuration.md``; a test fails
+when that file no longer matches, so the reference cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+
+class ConfigurationError(Exception):
+    """An environment variable holds a value the platform cannot use."""
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    kind: str
+    default: Any
+    help: str
+    group: str
+
+
+REGISTRY: dict[str, Variable] = {}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _convert(name: str, raw: str, kind: str) -> Any:
+    if kind == "str":
+        return raw
+    if kind == "bool":
+        low = raw.strip().lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise ConfigurationError(f"{name}={raw!r}: expected one of true/false/1/0/yes/no/on/off")
+    if kind == "int":
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigurationError(f"{name}={raw!r}: expected an integer") from exc
+    if kind == "list":
+        return [item.strip() for item in raw.split(",") if item.strip()]
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def env(name: str, default: Any, *, kind: str = "str", help: str, group: str = "general") -> Any:
+    """Return the variable ``name`` converted to ``kind``, or ``default`` when it is unset.
+
+    ``default`` is documented as given; pass a human-readable string (for example
+    ``"<data dir>/yiwang.sqlite3"``) through ``help`` where the real default is computed.
+    """
+    REGISTRY[name] = Variable(name=name, kind=kind, default=default, help=help, group=group)
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return _convert(name, raw, kind)
+
+
+def render_markdown() -> str:
+    """The configuration reference, as committed in ``docs/configuration.md``."""
+    lines = [
+        "# Configuration",
+        "",
+        "yiwang reads its configuration from environment variables, all of them in one module,",
+        "`src/yiwang/conf/settings.py`. This page is generated from that module by",
+        "`make config-docs`; `make lint` (part of `make test`) fails when it is out of date.",
+        "",
+    ]
+    groups: dict[str, list[Variable]] = {}
+    for var in REGISTRY.values():
+        groups.setdefault(var.group, []).append(var)
+    for group, variables in groups.items():
+        lines += [f"## {group}", "", "| variable | type | default | meaning |", "|---|---|---|---|"]
+        for var in variables:
+            default = var.default
+            if isinstance(default, list):
+                default = ",".join(default)
+            if default is None or default == "":
+                shown = "(empty)"
+            else:
+                shown = f"`{default}`"
+            meaning = var.help.replace("|", "\\|")
+            lines.append(f"| `{var.name}` | {var.kind} | {shown} | {meaning} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,257 @@
+"""Django settings for yiwang: every environment variable is read here and nowhere else.
+
+The reference of these variables, ``docs/configuration.md``, is generated from the ``env()``
+calls below (``yiwang config-docs``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from yiwang.conf.env import ConfigurationError, env
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+# --- general -------------------------------------------------------------------------------
+
+DATA_DIR = Path(
+    env(
+        "YIWANG_DATA_DIR",
+        "var",
+        help="Directory for the SQLite database, uploaded files and the generated secret key; "
+        "relative paths are taken from the working directory.",
+    )
+).resolve()
+
+DEBUG = env(
+    "DEBUG",
+    False,
+    kind="bool",
+    help="Django debug mode. Never true in production: it shows stack traces to visitors.",
+)
+
+
+def _secret_key() -> str:
+    configured = env(
+        "SECRET_KEY",
+        "",
+        help="Signs sessions, CSRF tokens and password-reset links. When empty, a random key is "
+        "generated once and kept in `<YIWANG_DATA_DIR>/secret-key`, so a single machine needs no "
+        "setup; set it explicitly when several web processes share sessions.",
+    )
+    if configured:
+        return configured
+    path = DATA_DIR / "secret-key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env(
+    "ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost"],
+    kind="list",
+    help="Comma-separated host names the site answers to.",
+)
+CSRF_TRUSTED_ORIGINS = env(
+    "CSRF_TRUSTED_ORIGINS",
+    [],
+    kind="list",
+    help="Comma-separated origins (scheme://host) allowed to POST forms, when behind a proxy.",
+)
+
+SITE_NAME = env(
+    "YIWANG_SITE_NAME",
+    "浙江政务服务网",
+    help="The portal's name shown in the header and the page titles.",
+)
+HOME_REGION = env(
+    "YIWANG_HOME_REGION",
+    "330000000000",
+    help="12-digit code of the region this deployment serves (the province, for 统建).",
+)
+
+# --- database ------------------------------------------------------------------------------
+
+DATABASE_URL = env(
+    "DATABASE_URL",
+    "",
+    help="Database connection, e.g. `postgres://user@host:5432/yiwang`. Empty means SQLite at "
+    "`<YIWANG_DATA_DIR>/yiwang.sqlite3` (WAL mode), the embedded default.",
+    group="database",
+)
+if DATABASE_URL:
+    _default_db = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+else:
+    _default_db = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(DATA_DIR / "yiwang.sqlite3"),
+    }
+if _default_db["ENGINE"] == "django.db.backends.sqlite3":
+    _default_db["OPTIONS"] = {
+        # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait (up to the timeout)
+        # instead of failing with "database is locked" half-way through a transaction.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # A file, not the in-memory default, so tests with several threads share one database.
+    _default_db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+elif not _default_db["ENGINE"].endswith("postgresql"):
+    raise ConfigurationError("DATABASE_URL: only SQLite and PostgreSQL are supported")
+DATABASES = {"default": _default_db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- files ---------------------------------------------------------------------------------
+
+MEDIA_ROOT = env(
+    "MEDIA_ROOT",
+    "",
+    help="Directory for uploaded files with the local storage backend. Empty means "
+    "`<YIWANG_DATA_DIR>/media`.",
+    group="files",
+) or str(DATA_DIR / "media")
+MEDIA_URL = "/media/"
+FILE_STORAGE_BACKEND = env(
+    "FILE_STORAGE_BACKEND",
+    "django.core.files.storage.FileSystemStorage",
+    help="Django storage class for uploaded materials and generated documents; "
+    "`storages.backends.s3.S3Storage` (django-storages) for S3-compatible object storage.",
+    group="files",
+)
+STATIC_ROOT = env(
+    "STATIC_ROOT",
+    "",
+    help="Where `yiwang collectstatic` gathers static files, served by the app itself "
+    "(WhiteNoise). Empty means `<YIWANG_DATA_DIR>/static`.",
+    group="files",
+) or str(DATA_DIR / "static")
+STATIC_URL = "/static/"
+STORAGES = {
+    "default": {"BACKEND": FILE_STORAGE_BACKEND},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Serve from the finders when static files were not collected (tests, `make run` in DEBUG).
+WHITENOISE_USE_FINDERS = True
+
+# --- notifications -------------------------------------------------------------------------
+
+SMS_BACKEND = env(
+    "SMS_BACKEND",
+    "console",
+    help="How SMS messages leave the platform: `console` (printed, development), `outbox` "
+    "(kept in the database for tests), `http` (a generic SMS gateway). Used by the "
+    "notifications app.",
+    group="notifications",
+)
+SMS_GATEWAY_URL = env(
+    "SMS_GATEWAY_URL",
+    "",
+    help="Endpoint of the SMS gateway when `SMS_BACKEND=http`.",
+    group="notifications",
+)
+
+# --- logging -------------------------------------------------------------------------------
+
+LOG_LEVEL = env(
+    "LOG_LEVEL",
+    "INFO",
+    help="Level of the platform's own log messages (DEBUG, INFO, WARNING, ERROR).",
+    group="logging",
+)
+
+# --- Django --------------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    # Swagger UI's assets come from the package, not from a CDN (DESIGN §6).
+    "ninja",
+    "yiwang.core",
+    "yiwang.regions",
+    "yiwang.api",
+    "yiwang.portal",
+    "yiwang.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "yiwang.conf.urls"
+WSGI_APPLICATION = "yiwang.conf.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "yiwang.portal.context.site",
+            ],
+        },
+    },
+]
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "yiwang": {"handlers": ["console"], "level": LOG_LEVEL},
+        "django": {"handlers": ["console"], "level": "WARNING"},
+    },
+}

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from yiwang.api.root import api
+
+admin.site.site_header = "一网 · 管理后台"
+admin.site.site_title = "一网管理后台"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("yiwang.portal.urls")),
+]

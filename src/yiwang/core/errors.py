@@ -1,0 +1,33 @@
+"""Errors that services raise and every channel (page, API, CLI) shows the same way.
+
+Each carries a precise Chinese message for the user. The API turns them into RFC 9457
+``application/problem+json`` responses (``yiwang.api.errors``); pages show the message next to the
+form that caused it.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A request the platform understood but refuses; ``message`` is shown to the user."""
+
+    status = 400
+    type_slug = "invalid"
+    title = "请求无法处理"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    status = 404
+    type_slug = "not-found"
+    title = "未找到"
+
+
+class Conflict(DomainError):
+    status = 409
+    type_slug = "conflict"
+    title = "与现有数据冲突"
