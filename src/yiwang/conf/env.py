@@ -84,10 +84,7 @@ def render_markdown() -> str:
             default = var.default
             if isinstance(default, list):
                 default = ",".join(default)
-            if default is None or default == "":
-                shown = "(empty)"
-            else:
-                shown = f"`{default}`"
+            shown = "(empty)" if default is None or default == "" else f"`{default}`"
             meaning = var.help.replace("|", "\\|")
             lines.append(f"| `{var.name}` | {var.kind} | {shown} | {meaning} |")
         lines.append("")
