@@ -11,3 +11,14 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_day_cache():
+    # The calendar keeps each year in a per-process cache; a test that wrote CalendarDay rows in a
+    # rolled-back transaction must not leave its schedule behind for the next test.
+    from yiwang.core import workdays
+
+    workdays.clear_cache()
+    yield
+    workdays.clear_cache()

@@ -142,7 +142,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Serve from the finders when static files were not collected (tests, `make run` in DEBUG).
+# With DEBUG off, templates need the manifest that `yiwang collectstatic` writes (`make run` runs
+# it); `make dev` turns DEBUG on and serves files straight from the apps.
 WHITENOISE_USE_FINDERS = True
 
 # --- notifications -------------------------------------------------------------------------

@@ -1,0 +1,61 @@
+"""``yiwang validate KIND VALUE``: check a national identifier from the command line.
+
+Prints ``有效`` (plus what the identifier encodes) and exits 0, or prints the precise error on
+stderr and exits 1. Unknown kinds are argparse errors (exit 2).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.management.base import BaseCommand
+
+from yiwang.core import identifiers
+from yiwang.core.identifiers import VALIDATORS, IdentifierError
+
+
+class Command(BaseCommand):
+    help = (
+        "校验国家标准编码：公民身份号码、统一社会信用代码、组织机构代码、行政区划代码、电子证照标识"
+    )
+    requires_system_checks: ClassVar[list[str]] = []  # pure computation: no database, no app checks
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "kind",
+            choices=list(VALIDATORS),
+            help="person-id 公民身份号码 | uscc 统一社会信用代码 | org-code 组织机构代码 | "
+            "region 12位行政区划代码 | license-id 电子证照标识",
+        )
+        parser.add_argument("value", help="要校验的编码")
+
+    def handle(self, *args, **options):
+        kind, value = options["kind"], options["value"]
+        try:
+            normalised = VALIDATORS[kind](value)
+        except IdentifierError as exc:
+            self.stderr.write(exc.message)
+            if exc.check and exc.check[0] != exc.check[1]:
+                expected, actual = exc.check
+                self.stderr.write(f"此外，校验码也不符：应为{expected}，实为{actual}")
+            raise SystemExit(1) from None
+        self.stdout.write("有效")
+        for line in _details(kind, normalised):
+            self.stdout.write(line)
+        if normalised != value:
+            self.stdout.write(f"规范形式：{normalised}")
+
+
+def _details(kind: str, value: str) -> list[str]:
+    if kind == "person-id":
+        born = identifiers.person_id_birth_date(value)
+        return [f"出生日期：{born.isoformat()}，性别：{identifiers.person_id_sex(value)}"]
+    if kind == "uscc":
+        authority = identifiers.USCC_AUTHORITIES[value[0]]
+        org = identifiers.uscc_org_code(value)
+        return [f"登记管理部门：{authority}，组织机构代码：{org[:8]}-{org[8]}"]
+    if kind == "region":
+        level = identifiers.REGION_LEVEL_LABELS[identifiers.region_level(value)]
+        parent = identifiers.region_parent_code(value)
+        return [f"层级：{level}" + (f"，上级代码：{parent}" if parent else "")]
+    return []

@@ -1,0 +1,19 @@
+"""The steps of ``yiwang demo``, in the order they depend on each other.
+
+Each app that brings demo data adds its loader here (catalogue items after the organisations
+that implement them, people and staff after the halls they work in, …).
+"""
+
+from yiwang.demo import province
+from yiwang.demo.base import Step
+
+STEPS: list[Step] = [
+    Step("regions", "行政区划（浙江省到区县，宁波市到村）", province.load_regions),
+    Step(
+        "organizations",
+        "实施机构（省、宁波市、各区县、海曙区与余姚市乡镇）",
+        province.load_organizations,
+    ),
+    Step("halls", "政务服务大厅与窗口", province.load_halls),
+    Step("stations", "村（社区）便民服务站", province.load_stations),
+]

@@ -1,0 +1,16 @@
+"""The command is a list of named steps; --only runs some of them."""
+
+import io
+
+from django.core.management import call_command
+
+from yiwang.demo.steps import STEPS
+from yiwang.regions.models import Organization, Region
+
+
+def test_steps_are_named_and_only_runs_the_chosen_ones(db):
+    assert [step.name for step in STEPS] == ["regions", "organizations", "halls", "stations"]
+    out = io.StringIO()
+    call_command("demo", "--only", "regions", stdout=out)
+    assert out.getvalue().splitlines()[0] == "行政区划 3306 条（新增 3306，更新 0）"
+    assert (Region.objects.count(), Organization.objects.count()) == (3306, 0)

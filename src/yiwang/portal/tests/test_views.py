@@ -1,0 +1,126 @@
+"""Portal pages through Django's test client: the frame, preferences and their bad input."""
+
+import pytest
+
+from yiwang.regions import services
+from yiwang.regions.division import read_extract
+
+
+@pytest.fixture
+def regions(db):
+    services.import_regions(read_extract())
+
+
+def test_home_renders_the_frame_with_the_province_by_default(client, regions):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="zh-Hans">' in html
+    assert "<title>浙江政务服务网</title>" in html
+    assert '<option value="330000000000" selected>浙江省（全省）</option>' in html
+    assert response.context["current_region"].full_name == "浙江省"
+    assert [o.label for o in response.context["region_options"]][:3] == [
+        "浙江省（全省）",
+        "杭州市",
+        "宁波市",
+    ]
+    assert len(response.context["region_options"]) == 12
+
+
+def test_choosing_a_county_lists_the_counties_of_its_city(client, regions):
+    response = client.post("/preferences/region/", {"region": "330281000000", "next": "/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert response.cookies["yw_region"].value == "330281000000"
+    assert response.cookies["yw_region"]["max-age"] == 365 * 24 * 3600
+
+    page = client.get("/")
+    options = page.context["region_options"]
+    assert len(options) == 1 + 11 + 10
+    assert options[3].label == "\u3000海曙区"
+    assert page.context["current_region"].full_name == "浙江省宁波市余姚市"
+    assert [r.name for r in page.context["region_children"]][:2] == ["梨洲街道", "凤山街道"]
+
+
+def test_a_village_stays_selectable_after_choosing_it(client, regions):
+    client.post("/preferences/region/", {"region": "330203001001"})
+    options = client.get("/").context["region_options"]
+    assert options[-1].code == "330203001001"
+    assert options[-1].label.startswith("\u3000\u3000")
+
+
+@pytest.mark.parametrize("bad", ["", "abc", "330299000000", "33020300000X"])
+def test_unknown_or_malformed_region_changes_nothing(client, regions, bad):
+    client.post("/preferences/region/", {"region": "330200000000"})
+    response = client.post("/preferences/region/", {"region": bad, "next": "/"})
+    assert response.status_code == 302
+    assert "yw_region" not in response.cookies
+    assert client.get("/").context["current_region"].code == "330200000000"
+
+
+def test_forged_cookie_falls_back_to_the_home_region(client, regions):
+    client.cookies["yw_region"] = "not-a-code"
+    assert client.get("/").context["current_region"].code == "330000000000"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x"])
+def test_redirect_after_a_preference_never_leaves_the_site(client, regions, target):
+    response = client.post("/preferences/elder-mode/", {"on": "1", "next": target})
+    assert response["Location"] == "/"
+
+
+def test_elder_mode_cookie_switches_the_class_on_and_off(client, regions):
+    response = client.post("/preferences/elder-mode/", {"on": "1", "next": "/search/?q=社保"})
+    assert response["Location"] == "/search/?q=%E7%A4%BE%E4%BF%9D"
+    assert response.cookies["yw_elder"].value == "1"
+    assert '<html lang="zh-Hans" class="elder">' in client.get("/").content.decode()
+
+    client.post("/preferences/elder-mode/", {"on": "0"})
+    assert '<html lang="zh-Hans">' in client.get("/").content.decode()
+
+
+def test_preferences_refuse_get(client, regions):
+    assert client.get("/preferences/elder-mode/").status_code == 405
+
+
+def test_search_keeps_the_query_and_says_the_catalogue_is_not_published(client, regions):
+    response = client.get("/search/", {"q": "  营业执照  "})
+    html = response.content.decode()
+    assert response.context["query"] == "营业执照"
+    assert 'value="营业执照"' in html
+    assert "事项目录尚未发布" in html
+
+
+def test_search_query_is_escaped(client, regions):
+    html = client.get("/search/", {"q": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/personal/", "<h1>个人办事</h1>"),
+        ("/enterprise/", "<h1>法人办事</h1>"),
+        ("/interaction/consult/", "<h1>咨询</h1>"),
+        ("/interaction/suggest/", "<h1>建议</h1>"),
+        ("/interaction/complain/", "<h1>投诉</h1>"),
+    ],
+)
+def test_entry_and_footer_pages_exist(client, regions, path, heading):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert heading in response.content.decode()
+
+
+def test_unknown_page_is_a_chinese_404(client, regions):
+    response = client.get("/interaction/nonsense/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_home_works_before_any_region_is_loaded(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["current_region"] is None
+    assert response.context["region_options"] == []
