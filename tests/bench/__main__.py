@@ -54,8 +54,11 @@ def machine() -> str:
     except OSError:
         pass
     vendor = connection.vendor
-    version = connection.cursor().connection.server_version if vendor == "postgresql" else ""
-    db = f"PostgreSQL {version}" if vendor == "postgresql" else "SQLite " + _sqlite_version()
+    if vendor == "postgresql":
+        major, minor = divmod(connection.pg_version, 10000)
+        db = f"PostgreSQL {major}.{minor}"
+    else:
+        db = "SQLite " + _sqlite_version()
     return (
         f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"Django {django.get_version()}, {db}"
@@ -71,6 +74,13 @@ def _sqlite_version() -> str:
 def main() -> None:
     from tests.bench import benchmarks
 
+    # Its own throw-away database, never the test suite's: a benchmark and `make test` may run
+    # at the same time on one server.
+    test = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor == "postgresql":
+        test["NAME"] = f"bench_{connection.settings_dict['NAME']}"
+    else:
+        test["NAME"] = str(Path(connection.settings_dict["NAME"]).with_name("bench.sqlite3"))
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
@@ -80,11 +90,9 @@ def main() -> None:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
 
-    lines = [
-        "# Performance",
-        "",
-        "Figures written by `make bench` (`tests/bench/`). They are measurements on the machine",
-        "named below, not guarantees; rerun `make bench` after a change that could affect them.",
+    database = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    section = [
+        f"## {database}",
         "",
         f"Measured on {date.today().isoformat()} — {header}.",
         "",
@@ -92,13 +100,40 @@ def main() -> None:
         "|---|---|---|---|---|---|",
     ]
     for name, what, result in rows:
-        lines.append(
+        section.append(
             f"| {name} | {what} | {result['n']} | {result['median_ms']:.3f} ms "
             f"| {result['p95_ms']:.3f} ms | {result['per_s']:,.0f} |"
         )
-    lines.append("")
-    OUTPUT.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_section(database, section)
+    print("\n".join(section))
+
+
+INTRO = [
+    "# Performance",
+    "",
+    "Figures written by `make bench` (`tests/bench/`): one section per database, each replaced",
+    "when the benchmarks run on that database (`DATABASE_URL=postgres://… make bench` for",
+    "PostgreSQL). They are measurements on the machine named, not guarantees; rerun after a",
+    "change that could affect them. Requests go through Django's in-process test client, so they",
+    "include routing, middleware, queries and rendering but not the network or the WSGI server.",
+    "",
+]
+
+
+def write_section(database: str, section: list[str]) -> None:
+    """Replace this database's section of docs/performance.md, keeping the others."""
+    sections: dict[str, list[str]] = {}
+    if OUTPUT.exists():
+        current = None
+        for line in OUTPUT.read_text(encoding="utf-8").splitlines():
+            if line.startswith("## "):
+                current = line[3:].strip()
+                sections[current] = []
+            if current is not None:
+                sections[current].append(line)
+    sections[database] = [*section, ""]
+    body = [line for name in sorted(sections) for line in sections[name]]
+    OUTPUT.write_text("\n".join(INTRO + body).rstrip() + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

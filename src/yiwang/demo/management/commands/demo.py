@@ -35,6 +35,8 @@ class Command(BaseCommand):
                 lines = [tally.line() for step in steps for tally in step.run()]
         except DomainError as exc:
             raise CommandError(f"演示数据加载失败：{exc.message}") from exc
+        if options["verbosity"] == 0:
+            return
         for line in lines:
             self.stdout.write(line)
         self.stdout.write(f"演示数据已就绪（用时 {time.monotonic() - started:.1f} 秒）")
