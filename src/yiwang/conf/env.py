@@ -52,17 +52,31 @@ def _convert(name: str, raw: str, kind: str) -> Any:
     raise ValueError(f"unknown kind {kind!r}")
 
 
-def env(name: str, default: Any, *, kind: str = "str", help: str, group: str = "general") -> Any:
+def env(
+    name: str,
+    default: Any,
+    *,
+    kind: str = "str",
+    help: str,
+    group: str = "general",
+    choices: tuple[str, ...] = (),
+) -> Any:
     """Return the variable ``name`` converted to ``kind``, or ``default`` when it is unset.
 
     ``default`` is documented as given; pass a human-readable string (for example
-    ``"<data dir>/yiwang.sqlite3"``) through ``help`` where the real default is computed.
+    ``"<data dir>/yiwang.sqlite3"``) through ``help`` where the real default is computed. With
+    ``choices``, any other value stops the start with a message listing the allowed ones.
     """
+    if choices:
+        help = f"{help} One of: {', '.join(f'`{c}`' for c in choices)}."
     REGISTRY[name] = Variable(name=name, kind=kind, default=default, help=help, group=group)
     raw = os.environ.get(name)
     if raw is None:
         return default
-    return _convert(name, raw, kind)
+    value = _convert(name, raw, kind)
+    if choices and value not in choices:
+        raise ConfigurationError(f"{name}={raw!r}: expected one of {', '.join(choices)}")
+    return value
 
 
 def render_markdown() -> str:

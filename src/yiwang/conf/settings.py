@@ -6,6 +6,7 @@ calls below (``yiwang config-docs``).
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
@@ -69,14 +70,55 @@ CSRF_TRUSTED_ORIGINS = env(
 
 SITE_NAME = env(
     "YIWANG_SITE_NAME",
-    "浙江政务服务网",
-    help="The portal's name shown in the header and the page titles.",
+    "一网政务服务平台",
+    help="The portal's name shown in the header and the page titles, e.g. the province's own "
+    "portal name in a real deployment.",
+)
+DEMO_NOTICE = env(
+    "YIWANG_DEMO_NOTICE",
+    True,
+    kind="bool",
+    help="Show a banner on every portal page saying the site is a demonstration with synthetic "
+    "data, not an official government website. Turn it off only in a real deployment.",
 )
 HOME_REGION = env(
     "YIWANG_HOME_REGION",
     "330000000000",
-    help="12-digit code of the region this deployment serves (the province, for 统建).",
+    help="Code of the region this deployment serves (the province, for 统建): 12 digits, or a "
+    "6-digit GB/T 2260 code.",
 )
+if not re.fullmatch(r"\d{6}|\d{12}", HOME_REGION):
+    raise ConfigurationError(f"YIWANG_HOME_REGION={HOME_REGION!r}: expected 6 or 12 digits")
+HOME_REGION = HOME_REGION.ljust(12, "0")
+
+# --- HTTPS and proxies ---------------------------------------------------------------------
+
+HTTPS = env(
+    "YIWANG_HTTPS",
+    False,
+    kind="bool",
+    help="The site is served over HTTPS: secure cookies, redirect of plain HTTP, HSTS for a "
+    "year. Turn on in every real deployment.",
+    group="HTTPS and proxies",
+)
+PROXY_COUNT = env(
+    "YIWANG_PROXY_COUNT",
+    0,
+    kind="int",
+    help="How many reverse proxies (nginx, a load balancer) stand in front of the app. With 1 or "
+    "more, X-Forwarded-Proto/-Host are trusted and the client IP recorded in the audit log is "
+    "taken from X-Forwarded-For, that many hops from the right; with 0 those headers are ignored "
+    "so that clients cannot forge them.",
+    group="HTTPS and proxies",
+)
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+if PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 
 # --- database ------------------------------------------------------------------------------
 
@@ -122,8 +164,9 @@ MEDIA_URL = "/media/"
 FILE_STORAGE_BACKEND = env(
     "FILE_STORAGE_BACKEND",
     "django.core.files.storage.FileSystemStorage",
-    help="Django storage class for uploaded materials and generated documents; "
-    "`storages.backends.s3.S3Storage` (django-storages) for S3-compatible object storage.",
+    help="Django storage class for uploaded materials and generated documents. For "
+    "S3-compatible object storage install django-storages and use "
+    "`storages.backends.s3.S3Storage`.",
     group="files",
 )
 STATIC_ROOT = env(
@@ -151,10 +194,11 @@ WHITENOISE_USE_FINDERS = True
 SMS_BACKEND = env(
     "SMS_BACKEND",
     "console",
-    help="How SMS messages leave the platform: `console` (printed, development), `outbox` "
-    "(kept in the database for tests), `http` (a generic SMS gateway). Used by the "
-    "notifications app.",
+    help="How SMS messages will leave the platform: `console` (printed, development), `outbox` "
+    "(kept in the database for tests), `http` (a generic SMS gateway). Read by the "
+    "notifications app, which is not built yet.",
     group="notifications",
+    choices=("console", "outbox", "http"),
 )
 SMS_GATEWAY_URL = env(
     "SMS_GATEWAY_URL",
@@ -168,8 +212,9 @@ SMS_GATEWAY_URL = env(
 LOG_LEVEL = env(
     "LOG_LEVEL",
     "INFO",
-    help="Level of the platform's own log messages (DEBUG, INFO, WARNING, ERROR).",
+    help="Level of the platform's own log messages.",
     group="logging",
+    choices=("DEBUG", "INFO", "WARNING", "ERROR"),
 )
 
 # --- Django --------------------------------------------------------------------------------
@@ -194,6 +239,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # outermost after security: it sees every response under /api/, errors of the others too
+    "yiwang.api.middleware.ProblemDetailsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

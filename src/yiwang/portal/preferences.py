@@ -56,26 +56,34 @@ def current_region(request: HttpRequest) -> RegionChoice | None:
     return region
 
 
+WHOLE = {"province": "全省", "city": "全市", "county": "全区县"}
+
+
 def region_options(region: RegionChoice | None) -> list[Option]:
-    """The header's region list: the province and its cities, plus the counties of the chosen
-    city (the portal shows items of the chosen region and the levels above it)."""
+    """The header's region list: the home region and its children; below the child that holds
+    the chosen region, that child's own children; and the chosen township or village under its
+    county, so every option sits under the region it belongs to.
+    """
     try:
         home = selectors.get_region(settings.HOME_REGION)
     except DomainError:
         return []
-    options = [Option(home.code, f"{home.name}（全省）")]
-    city_code = None
+    options = [Option(home.code, f"{home.name}（{WHOLE.get(home.level, '全部')}）")]
+    path: list[str] = []
     if region is not None and region.code != home.code:
-        ancestors = [r.code for r in selectors.region_ancestors(region.code)] + [region.code]
-        city_code = ancestors[1] if len(ancestors) > 1 else None
-    for city in selectors.region_children(home.code):
-        options.append(Option(city.code, city.name))
-        if city.code == city_code:
-            for county in selectors.region_children(city.code):
-                options.append(Option(county.code, f"\u3000{county.name}"))
-    if region is not None and region.code not in {o.code for o in options}:
-        # A township or village chosen on the home page stays visible in the list.
-        options.append(Option(region.code, f"\u3000\u3000{region.name}"))
+        path = [r.code for r in selectors.region_ancestors(region.code)] + [region.code]
+        # only the part of the path below the home region matters
+        path = path[path.index(home.code) + 1 :] if home.code in path else []
+    for child in selectors.region_children(home.code):
+        options.append(Option(child.code, child.name))
+        if path[:1] != [child.code]:
+            continue
+        for grandchild in selectors.region_children(child.code):
+            options.append(Option(grandchild.code, f"\u3000{grandchild.name}"))
+            if path[1:2] == [grandchild.code] and len(path) > 2:
+                # a township or village chosen on the home page: shown under its county
+                deeper = region.full_name.split(grandchild.name, 1)[-1] or region.name
+                options.append(Option(region.code, f"\u3000\u3000{deeper}"))
     return options
 
 

@@ -7,12 +7,16 @@ No ``from __future__ import annotations`` here: ninja reads the handlers' annota
 time, and ``Query[...]`` as a string cannot be resolved.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from yiwang.core.errors import DomainError
+from yiwang.core.problems import Problem
 from yiwang.regions import selectors
 from yiwang.regions.models import OrganizationLevel, Region
 
@@ -85,28 +89,48 @@ class Pagination(LimitOffsetPagination):
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
 
 
+@contextmanager
+def parameter(name: str) -> Iterator[None]:
+    """Errors raised while resolving a parameter name it, so the problem's ``errors`` say which
+    of the caller's parameters was wrong (``region``, not the selector's own ``code``)."""
+    try:
+        yield
+    except DomainError as exc:
+        exc.field = name
+        raise
+
+
+ERRORS = {400: Problem, 404: Problem, 422: Problem}
+
 CODE = Path(..., description="12 位行政区划代码，或 6 位 GB/T 2260 代码", examples=["330203000000"])
 
 
-@router.get("/regions/{code}", response=RegionOut, summary="查询行政区划")
+@router.get("/regions/{code}", response={200: RegionOut, **ERRORS}, summary="查询行政区划")
 def get_region(request: HttpRequest, code: str = CODE):
     """One region by its 12-digit code (a 6-digit GB/T 2260 code is accepted too)."""
-    return selectors.get_region(code)
+    with parameter("code"):
+        return selectors.get_region(code)
 
 
-@router.get("/regions/{code}/children", response=list[RegionOut], summary="下级行政区划")
+@router.get(
+    "/regions/{code}/children", response={200: list[RegionOut], **ERRORS}, summary="下级行政区划"
+)
 def region_children(request: HttpRequest, code: str = CODE):
     """The direct children of a region, ordered by code."""
-    return list(selectors.region_children(code))
+    with parameter("code"):
+        return list(selectors.region_children(code))
 
 
-@router.get("/organizations", response=list[OrganizationOut], summary="实施机构列表")
+@router.get(
+    "/organizations", response={200: list[OrganizationOut], **ERRORS}, summary="实施机构列表"
+)
 @paginate(Pagination)
 def organizations(request: HttpRequest, filters: Query[OrganizationFilter]):
     """Implementing bodies, ordered by region code; ``region`` without ``include_descendants``
     lists only the bodies of that region itself."""
-    return selectors.organizations(
-        region=filters.region,
-        level=filters.level,
-        include_descendants=filters.include_descendants,
-    )
+    with parameter("region"):
+        return selectors.organizations(
+            region=filters.region,
+            level=filters.level,
+            include_descendants=filters.include_descendants,
+        )

@@ -17,3 +17,72 @@ def test_docs_page_loads_swagger_from_the_app_not_a_cdn(client):
     assert response.status_code == 200
     assert "/static/ninja/swagger-ui" in html
     assert "cdn." not in html
+
+
+def test_index_points_to_the_schema_and_the_docs(client):
+    response = client.get("/api/v1/")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {
+        "name": "一网 yiwang API",
+        "version": "v1 (0.1.0)",
+        "openapi": "http://testserver/api/v1/openapi.json",
+        "docs": "http://testserver/api/v1/docs",
+    }
+
+
+def test_problem_types_are_documented_at_their_uri(client):
+    body = json.loads(client.get("/api/v1/problems/validation").content)
+    assert body == {
+        "type": "/api/v1/problems/validation",
+        "title": "请求参数不符合要求",
+        "description": "参数缺失、类型错误或超出范围；errors 列出每个字段。",
+    }
+    missing = client.get("/api/v1/problems/nonsense")
+    assert missing.status_code == 404
+    assert json.loads(missing.content)["detail"] == "没有这种错误类型：nonsense"
+
+
+def test_unknown_api_path_is_a_problem_not_the_portal_page(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert json.loads(response.content) == {
+        "type": "/api/v1/problems/not-found",
+        "title": "未找到",
+        "status": 404,
+        "detail": "接口不存在：GET /api/v1/no-such-thing/",
+        "instance": "/api/v1/no-such-thing/",
+    }
+
+
+def test_wrong_method_is_a_405_problem_keeping_allow(client):
+    response = client.post("/api/v1/regions/330203000000")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Allow"] == "GET"
+    body = json.loads(response.content)
+    assert (body["title"], body["detail"]) == (
+        "不支持的请求方法",
+        "该接口不支持 POST 方法（支持：GET）",
+    )
+
+
+def test_refused_host_under_api_is_a_problem(client):
+    response = client.get("/api/v1/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_portal_404_stays_html(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_schema_documents_error_responses_as_problem_json(client):
+    schema = json.loads(client.get("/api/v1/openapi.json").content)
+    responses = schema["paths"]["/api/v1/regions/{code}"]["get"]["responses"]
+    assert sorted(responses) == ["200", "400", "404", "422"]
+    assert responses["404"]["content"] == {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }

@@ -16,7 +16,8 @@ def test_home_renders_the_frame_with_the_province_by_default(client, regions):
     html = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="zh-Hans">' in html
-    assert "<title>浙江政务服务网</title>" in html
+    assert "<title>一网政务服务平台</title>" in html
+    assert "演示站点：机构与数据均为演示用" in html
     assert '<option value="330000000000" selected>浙江省（全省）</option>' in html
     assert response.context["current_region"].full_name == "浙江省"
     assert [o.label for o in response.context["region_options"]][:3] == [
@@ -42,11 +43,29 @@ def test_choosing_a_county_lists_the_counties_of_its_city(client, regions):
     assert [r.name for r in page.context["region_children"]][:2] == ["梨洲街道", "凤山街道"]
 
 
-def test_a_village_stays_selectable_after_choosing_it(client, regions):
+def test_a_chosen_village_is_listed_under_its_county(client, regions):
     client.post("/preferences/region/", {"region": "330203001001"})
+    options = [(o.code, o.label) for o in client.get("/").context["region_options"]]
+    assert options[2:5] == [
+        ("330200000000", "宁波市"),
+        ("330203000000", "\u3000海曙区"),
+        ("330203001001", "\u3000\u3000南门街道澄浪社区"),
+    ]
+    assert len(options) == 1 + 11 + 10 + 1
+
+
+def test_demo_notice_can_be_turned_off_for_a_real_deployment(client, regions, settings):
+    settings.DEMO_NOTICE = False
+    settings.SITE_NAME = "某省政务服务网"
+    html = client.get("/").content.decode()
+    assert "<title>某省政务服务网</title>" in html
+    assert "演示" not in html
+
+
+def test_a_city_deployment_offers_its_whole_city_first(client, regions, settings):
+    settings.HOME_REGION = "330200000000"
     options = client.get("/").context["region_options"]
-    assert options[-1].code == "330203001001"
-    assert options[-1].label.startswith("\u3000\u3000")
+    assert (options[0].label, len(options)) == ("宁波市（全市）", 11)
 
 
 @pytest.mark.parametrize("bad", ["", "abc", "330299000000", "33020300000X"])
@@ -121,6 +140,26 @@ def test_unknown_page_is_a_chinese_404(client, regions):
 
 def test_home_works_before_any_region_is_loaded(client, db):
     response = client.get("/")
+    html = response.content.decode()
     assert response.status_code == 200
     assert response.context["current_region"] is None
     assert response.context["region_options"] == []
+    assert "在一网政务服务平台办理政务服务" in html
+    assert "行政区划数据尚未导入" in html
+
+
+def test_expired_form_shows_a_chinese_page_not_djangos(db):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/preferences/elder-mode/", {"on": "1"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>页面已过期</h1>" in html
+    assert "DEBUG" not in html
+
+
+def test_unknown_host_gets_a_chinese_400(client, db):
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "<h1>请求无法处理</h1>" in response.content.decode()

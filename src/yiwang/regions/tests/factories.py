@@ -24,6 +24,7 @@ from yiwang.regions.models import Organization, Region, ServiceHall, ServiceStat
 HAISHU = "330203000000"
 HAISHU_VILLAGE = "330203001001"
 
+
 @cache
 def _extract() -> dict[str, RegionRow]:
     return {row.code: row for row in read_extract()}

@@ -82,6 +82,7 @@ def test_malformed_code_is_a_400_problem_with_the_validators_message(client, reg
         "status": 400,
         "detail": detail,
         "instance": f"/api/v1/regions/{code}",
+        "errors": [{"field": "code", "message": detail}],
     }
 
 
@@ -232,3 +233,14 @@ def test_bad_region_filter_is_400_and_unknown_is_404(client, regions):
     assert (status, body["detail"]) == (400, "长度错误：应为6位或12位，实为3位")
     status, _, body = get(client, "/api/v1/organizations?region=330299")
     assert (status, body["detail"]) == (404, "行政区划代码 330299000000 不存在")
+
+
+def test_organizations_errors_name_the_region_parameter(client, regions):
+    status, content_type, body = get(client, "/api/v1/organizations?region=110000000000")
+    assert (status, content_type) == (404, PROBLEM)
+    assert body["errors"] == [{"field": "region", "message": "行政区划代码 110000000000 不存在"}]
+    status, _, body = get(client, "/api/v1/organizations?region=33020X")
+    assert (status, body["errors"]) == (
+        400,
+        [{"field": "region", "message": "第6位字符“X”无效：应为数字"}],
+    )

@@ -1,0 +1,68 @@
+"""Every error under /api/ answers in problem+json, including those that never reach ninja.
+
+Ninja's handlers cover what its operations raise. A path no router knows (404), a method an
+operation does not accept (405), a server error rendered by Django (500) or a refused host (400)
+would otherwise come back as the portal's HTML pages, which an integrating department system
+cannot parse. This middleware rewrites such responses, keeping status and headers (``Allow``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from yiwang.api.errors import CONTENT_TYPE, PROBLEM_TYPE_BASE
+from yiwang.core.problems import PROBLEM_TYPES
+
+API_PREFIX = "/api/"
+
+_SLUG_BY_STATUS = {
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+}
+
+
+def _detail(request: HttpRequest, response: HttpResponse) -> str:
+    if response.status_code == 404:
+        return f"接口不存在：{request.method} {request.path}"
+    if response.status_code == 405:
+        allowed = response.get("Allow", "")
+        return f"该接口不支持 {request.method} 方法" + (f"（支持：{allowed}）" if allowed else "")
+    if response.status_code == 403:
+        return "没有访问这个接口的权限"
+    if response.status_code >= 500:
+        return "平台处理请求时出错，请稍后重试"
+    return "请求无法处理"
+
+
+class ProblemDetailsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith(API_PREFIX)
+            or response.get("Content-Type", "").startswith((CONTENT_TYPE, "application/json"))
+        ):
+            return response
+        status = response.status_code
+        slug = _SLUG_BY_STATUS.get(status, "server-error" if status >= 500 else "http-error")
+        body = {
+            "type": PROBLEM_TYPE_BASE + slug,
+            "title": PROBLEM_TYPES[slug][0],
+            "status": status,
+            "detail": _detail(request, response),
+            "instance": request.path,
+        }
+        problem = HttpResponse(
+            json.dumps(body, ensure_ascii=False), status=status, content_type=CONTENT_TYPE
+        )
+        if "Allow" in response:
+            problem["Allow"] = response["Allow"]
+        return problem
