@@ -5,15 +5,17 @@ from __future__ import annotations
 from django.contrib import admin
 
 from yiwang.core import workdays
+from yiwang.core.http import client_ip
 from yiwang.core.models import AuditEvent, CalendarDay, Sequence
 
 
-def _actor(request) -> dict:
+def request_actor(request) -> dict:
+    """Who acts in an admin request, as the services' ``actor``/``actor_label``/``ip`` take it."""
     user = request.user
     return {
         "actor": f"user:{user.pk}" if user.is_authenticated else "anonymous",
         "actor_label": user.get_username() if user.is_authenticated else "",
-        "ip": request.META.get("REMOTE_ADDR") or None,
+        "ip": client_ip(request),  # the client's, not a reverse proxy's
     }
 
 
@@ -70,14 +72,14 @@ class CalendarDayAdmin(admin.ModelAdmin):
         return obj.weekday_name
 
     def save_model(self, request, obj, form, change):
-        workdays.save_calendar_day(obj, **_actor(request))
+        workdays.save_calendar_day(obj, **request_actor(request))
 
     def delete_model(self, request, obj):
-        workdays.delete_calendar_day(obj, **_actor(request))
+        workdays.delete_calendar_day(obj, **request_actor(request))
 
     def delete_queryset(self, request, queryset):
         for day in queryset:
-            workdays.delete_calendar_day(day, **_actor(request))
+            workdays.delete_calendar_day(day, **request_actor(request))
 
 
 @admin.register(Sequence)

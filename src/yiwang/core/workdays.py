@@ -47,12 +47,14 @@ import chinese_calendar
 from django.db import transaction
 
 from yiwang.core import audit
-from yiwang.core.models import CalendarDay, CalendarDayKind, CalendarDaySource
+from yiwang.core.errors import Conflict, DomainError
+from yiwang.core.models import WEEKDAY_NAMES, CalendarDay, CalendarDayKind, CalendarDaySource
 
 __all__ = [
     "CACHE_SECONDS",
     "SeedResult",
     "add_working_days",
+    "check_calendar_day",
     "clear_cache",
     "delete_calendar_day",
     "is_working_day",
@@ -280,7 +282,8 @@ def seed_from_package(
     """(Re)fill years from ``chinesecalendar``; rows an operator entered (source manual) win.
 
     Package rows that the package no longer lists are removed; manual rows are never touched.
-    Raises ``ValueError`` for a year the package does not cover. Audited as ``calendar.seed``.
+    Raises ``ValueError`` for a year the package does not cover. Audited as ``calendar.seed``
+    when a row was created, updated or deleted (a seed that changes nothing leaves no event).
     """
     covered = package_years()
     wanted = sorted(set(years)) if years is not None else list(covered)
@@ -294,7 +297,7 @@ def seed_from_package(
     with transaction.atomic():
         for year in wanted:
             results.append(_seed_year(year))
-        if results:
+        if any(r.created or r.updated or r.deleted for r in results):
             audit.record(
                 "calendar.seed",
                 actor=actor,
@@ -358,13 +361,41 @@ def _snapshot(day: CalendarDay) -> dict:
     }
 
 
+def check_calendar_day(day: CalendarDay) -> None:
+    """The rules of an operator's entry; raises :class:`DomainError` naming the field.
+
+    A make-up working day (调休上班日) moves work onto a rest day, so it is a Saturday or a
+    Sunday — the State Council's notices never name another day (on a weekday it would change
+    nothing). A holiday row carries the holiday's name, which ``calendar show`` and the case
+    timelines print. One row per date. Normalises the name and the note (surrounding spaces
+    removed).
+    """
+    day.name = (day.name or "").strip()
+    day.note = (day.note or "").strip()
+    if day.kind == CalendarDayKind.WORKDAY and day.date is not None and day.date.weekday() < 5:
+        raise DomainError(
+            f"调休上班日只能是周六或周日：{day.date.isoformat()} 是"
+            f"{WEEKDAY_NAMES[day.date.weekday()]}",
+            field="date",
+        )
+    if day.kind == CalendarDayKind.HOLIDAY and not day.name:
+        raise DomainError("请填写节日名称，如“春节”", field="name")
+    if day.date is not None:
+        other = CalendarDay.objects.filter(date=day.date).exclude(pk=day.pk).first()
+        if other is not None:
+            what = f"{other.get_kind_display()} {other.name}".rstrip()
+            raise Conflict(f"{day.date.isoformat()} 已有记录（{what}），请修改那一条", field="date")
+
+
 def save_calendar_day(
     day: CalendarDay, *, actor: str, actor_label: str = "", ip: str | None = None
 ) -> CalendarDay:
     """Create or correct one day as an operator; the row becomes ``manual`` and is audited.
 
     Marking it manual is what keeps ``yiwang calendar seed`` from reverting the correction.
+    The day must pass :func:`check_calendar_day` (``DomainError`` otherwise).
     """
+    check_calendar_day(day)
     with transaction.atomic():
         before = None
         if day.pk is not None:

@@ -11,7 +11,7 @@ Writes go through :mod:`yiwang.regions.services`; the rules they enforce live in
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -57,12 +57,21 @@ class WindowKind(models.TextChoices):
     CONSULTATION = "consultation", "咨询导办"
 
 
-def _clean(check, *args) -> None:
-    """Run a rule from ``rules`` and hand its Chinese message to the admin form."""
-    try:
-        check(*args)
-    except DomainError as exc:
-        raise ValidationError({exc.field: exc.message} if exc.field else exc.message) from exc
+def _clean(*checks, obj) -> None:
+    """Run rules from ``rules`` and hand their Chinese messages to the admin form.
+
+    Every check runs — the uniqueness rules too when the form has another mistake, otherwise
+    Django would report a duplicate name in its own generic words — and each one's message is
+    kept, unless an earlier one already said something about the same field.
+    """
+    errors: dict[str, str] = {}
+    for check in checks:
+        try:
+            check(obj)
+        except DomainError as exc:
+            errors.setdefault(exc.field or NON_FIELD_ERRORS, exc.message)
+    if errors:
+        raise ValidationError(errors)
 
 
 class Region(models.Model):
@@ -170,7 +179,7 @@ class Organization(models.Model):
     def clean(self) -> None:
         from yiwang.regions import rules
 
-        _clean(rules.check_organization, self)
+        _clean(rules.check_organization, rules.check_organization_unique, obj=self)
 
 
 class ServiceHall(models.Model):
@@ -210,7 +219,7 @@ class ServiceHall(models.Model):
     def clean(self) -> None:
         from yiwang.regions import rules
 
-        _clean(rules.check_hall, self)
+        _clean(rules.check_hall, rules.check_hall_unique, obj=self)
 
 
 class Window(models.Model):
@@ -240,6 +249,11 @@ class Window(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+    def clean(self) -> None:
+        from yiwang.regions import rules
+
+        _clean(rules.check_window, rules.check_window_unique, obj=self)
 
 
 class ServiceStation(models.Model):
@@ -278,4 +292,4 @@ class ServiceStation(models.Model):
     def clean(self) -> None:
         from yiwang.regions import rules
 
-        _clean(rules.check_station, self)
+        _clean(rules.check_station, rules.check_station_unique, obj=self)

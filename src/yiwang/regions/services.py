@@ -4,7 +4,12 @@ and village stations. Every write of this app goes through here.
 Creating and upserting share one path: ``create_*`` refuses an existing natural key (409),
 ``upsert_*`` updates it. Both validate with :mod:`yiwang.regions.rules`, write only when something
 changed, and record an audit event per created or changed row (DESIGN §3.4), so an import or
-``yiwang demo`` run twice leaves the data and the audit trail as they were.
+``yiwang demo`` run twice leaves the data and the audit trail as they were. The admin's forms,
+which edit whole objects by id (and may rename them), use :func:`save_object` and
+:func:`delete_object` — the same rules, the same write and the same events.
+
+An event's ``before``/``after`` hold every stored value but the id (the event's object id);
+a window's 受理部门 are in it as ``organizations``, the sorted ids of the bodies.
 """
 
 from __future__ import annotations
@@ -37,7 +42,9 @@ __all__ = [
     "create_organization",
     "create_station",
     "create_window",
+    "delete_object",
     "import_regions",
+    "save_object",
     "upsert_hall",
     "upsert_organization",
     "upsert_station",
@@ -166,15 +173,111 @@ def import_regions(
     return result
 
 
-# --- the shared create/upsert path -----------------------------------------------------------
+# --- the shared write path ------------------------------------------------------------------
 
 
-def _snapshot(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
-    values = {}
-    for name in names:
-        field = obj._meta.get_field(name)
-        values[field.attname] = getattr(obj, field.attname)
+@dataclass(frozen=True)
+class _Kind:
+    """How one model is validated and audited: ``action`` is the audit object type."""
+
+    action: str
+    checks: tuple[Callable[[Any], None], ...]
+    unique: Callable[[Any], None] | None = None
+
+
+_KINDS: dict[type[models.Model], _Kind] = {
+    # The admin may rename or deactivate a region; there is no rule beyond the form's.
+    Region: _Kind("region", ()),
+    Organization: _Kind(
+        "organization", (rules.check_organization,), rules.check_organization_unique
+    ),
+    ServiceHall: _Kind("hall", (rules.check_hall,), rules.check_hall_unique),
+    Window: _Kind("window", (rules.check_window,), rules.check_window_unique),
+    ServiceStation: _Kind("station", (rules.check_station,), rules.check_station_unique),
+}
+
+
+def _kind(model: type[models.Model]) -> _Kind:
+    if model not in _KINDS:
+        raise TypeError(f"{model.__name__} is not written by yiwang.regions.services")
+    return _KINDS[model]
+
+
+def _ids(objs: Iterable[models.Model | int]) -> list[int]:
+    return sorted({getattr(obj, "pk", obj) for obj in objs})
+
+
+def _snapshot(obj: models.Model, many: dict[str, list[int]] | None = None) -> dict[str, Any]:
+    """Every stored value of ``obj`` but its key (the event's object id), many-to-many values
+    as sorted ids — ``many`` where given, else what is stored."""
+    values: dict[str, Any] = {
+        field.attname: getattr(obj, field.attname)
+        for field in obj._meta.concrete_fields
+        if not field.primary_key
+    }
+    for field in obj._meta.many_to_many:
+        if many is not None and field.name in many:
+            values[field.name] = many[field.name]
+        elif obj._state.adding:
+            values[field.name] = []
+        else:
+            values[field.name] = _ids(getattr(obj, field.name).values_list("pk", flat=True))
     return values
+
+
+def _stored(obj: models.Model) -> dict[str, Any] | None:
+    """The snapshot of ``obj`` as the database holds it; None for an object not yet stored."""
+    if obj._state.adding:
+        return None
+    stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+    return None if stored is None else _snapshot(stored)
+
+
+@dataclass(frozen=True)
+class _Actor:
+    actor: str
+    actor_label: str = ""
+    ip: str | None = None
+
+    def record(self, action: str, obj_type: str, pk: Any, before, after) -> None:
+        audit.record(
+            action,
+            actor=self.actor,
+            actor_label=self.actor_label,
+            object_type=obj_type,
+            object_id=pk,
+            before=before,
+            after=after,
+            ip=self.ip,
+        )
+
+
+def _write(
+    obj: M, *, before: dict[str, Any] | None, many: dict[str, list[int]] | None, who: _Actor
+) -> UpsertResult[M]:
+    """Validate ``obj`` (values already applied) and, if it differs from ``before``, save it,
+    set its many-to-many values and record ``<type>.create`` / ``<type>.change``."""
+    kind = _kind(type(obj))
+    for check in kind.checks:
+        check(obj)
+    after = _snapshot(obj, many)
+    created = before is None
+    if not created and after == before:
+        return UpsertResult(obj, created=False, changed=False)
+    if kind.unique is not None:
+        kind.unique(obj)
+    with transaction.atomic():
+        obj.save()
+        for name, ids in (many or {}).items():
+            getattr(obj, name).set(ids)
+        who.record(
+            f"{kind.action}.create" if created else f"{kind.action}.change",
+            kind.action,
+            obj.pk,
+            before,
+            after,
+        )
+    return UpsertResult(obj, created=created, changed=not created)
 
 
 def _save(
@@ -182,12 +285,10 @@ def _save(
     *,
     key: dict[str, Any],
     values: dict[str, Any],
-    check: Callable[[M], None],
-    action: str,
     describe: str,
     create_only: bool,
     actor: str,
-    unique_check: Callable[[M], None] | None = None,
+    many: dict[str, Iterable[models.Model]] | None = None,
 ) -> UpsertResult[M]:
     """Find ``model`` by its natural ``key``, apply ``values``, validate, write if changed."""
     obj = model._default_manager.filter(**key).first()
@@ -196,28 +297,71 @@ def _save(
         obj = model(**key)
     elif create_only:
         raise Conflict(f"{describe}已存在")
-    names = [*key, *values]
-    before = None if created else _snapshot(obj, names)
+    before = None if created else _snapshot(obj)
     # The key too: assigning the instances the caller holds spares the rules a query for each.
     for name, value in {**key, **values}.items():
         setattr(obj, name, value)
-    check(obj)
-    after = _snapshot(obj, names)
-    if not created and after == before:
-        return UpsertResult(obj, created=False, changed=False)
-    if unique_check is not None:
-        unique_check(obj)
+    ids = None if many is None else {name: _ids(objs) for name, objs in many.items()}
+    return _write(obj, before=before, many=ids, who=_Actor(actor))
+
+
+# --- writes of whole objects (the admin) -----------------------------------------------------
+
+
+def save_object(
+    obj: M,
+    *,
+    many: dict[str, Iterable[models.Model | int]] | None = None,
+    actor: str = "system",
+    actor_label: str = "",
+    ip: str | None = None,
+) -> UpsertResult[M]:
+    """Store a region, body, hall, window or station that an operator created or edited as a
+    whole (the admin's forms): ``obj`` carries the new values, ``many`` the many-to-many ones
+    (a window's 受理部门) when they were edited too.
+
+    The same rules as ``create_*``/``upsert_*`` (including the natural keys' uniqueness, since a
+    form may rename), and the same audit events: ``<type>.create`` or ``<type>.change`` with
+    every value before and after, many-to-many values as sorted ids — and no write and no event
+    when nothing differs from what is stored (a USCC typed in lower case is the stored one).
+    """
+    ids = None if many is None else {name: _ids(objs) for name, objs in many.items()}
     with transaction.atomic():
-        obj.save()
-        audit.record(
-            f"{action}.create" if created else f"{action}.change",
-            actor=actor,
-            object_type=action,
-            object_id=obj.pk,
-            before=before,
-            after=after,
-        )
-    return UpsertResult(obj, created=created, changed=not created)
+        return _write(obj, before=_stored(obj), many=ids, who=_Actor(actor, actor_label, ip))
+
+
+def delete_object(
+    obj: models.Model, *, actor: str = "system", actor_label: str = "", ip: str | None = None
+) -> None:
+    """Delete a body, hall, window or station; audited as ``<type>.delete``.
+
+    What the database would change along with it is written and audited first: a body leaves
+    the windows that accepted for it (``window.change``), a hall's windows are deleted
+    (``window.delete``) and its stations detached (``station.change``). Rows that protect
+    ``obj`` (subordinate bodies, halls it manages) make the deletion fail instead.
+    """
+    who = _Actor(actor, actor_label, ip)
+    kind = _kind(type(obj))
+    with transaction.atomic():
+        if isinstance(obj, Organization):
+            for window in Window.objects.filter(organizations=obj):
+                remaining = window.organizations.exclude(pk=obj.pk).values_list("pk", flat=True)
+                _write(
+                    window,
+                    before=_snapshot(window),
+                    many={"organizations": _ids(remaining)},
+                    who=who,
+                )
+        elif isinstance(obj, ServiceHall):
+            for window in obj.windows.all():
+                delete_object(window, actor=actor, actor_label=actor_label, ip=ip)
+            for station in obj.stations.all():
+                before = _snapshot(station)
+                station.hall = None
+                _write(station, before=before, many=None, who=who)
+        pk, before = obj.pk, _stored(obj)
+        obj.delete()
+        who.record(f"{kind.action}.delete", kind.action, pk, before, None)
 
 
 def _region(region: str | Region | None) -> Region | None:
@@ -225,12 +369,6 @@ def _region(region: str | Region | None) -> Region | None:
 
 
 # --- organisations ---------------------------------------------------------------------------
-
-
-def _unique_uscc(org: Organization) -> None:
-    other = Organization.objects.filter(uscc=org.uscc).exclude(pk=org.pk).first()
-    if other is not None:
-        raise Conflict(f"统一社会信用代码 {org.uscc} 已由{other.name}使用", field="uscc")
 
 
 def _organization(
@@ -262,9 +400,6 @@ def _organization(
             "address": address,
             "is_active": is_active,
         },
-        check=rules.check_organization,
-        unique_check=_unique_uscc,
-        action="organization",
         describe=f"{region.name if region else '国家级'}机构“{name}”",
         create_only=create_only,
         actor=actor,
@@ -358,8 +493,6 @@ def _hall(*, create_only: bool, region, name, organization, address, phone, open
             "phone": phone,
             "opening_hours": opening_hours,
         },
-        check=rules.check_hall,
-        action="hall",
         describe=f"{region.name}的大厅“{name}”",
         create_only=create_only,
         actor=actor,
@@ -418,32 +551,15 @@ def upsert_hall(
 
 
 def _window(*, create_only, hall, number, name, kind, organizations, actor):
-    wanted = sorted({org.pk for org in organizations})
-    result = _save(
+    return _save(
         Window,
         key={"hall": hall, "number": number.strip().upper()},
         values={"name": name, "kind": kind},
-        check=rules.check_window,
-        action="window",
-        describe=f"{hall.name}的 {number} 号窗口",
+        many={"organizations": organizations},
+        describe=f"{hall.name}的 {number.strip().upper()} 号窗口",
         create_only=create_only,
         actor=actor,
     )
-    window = result.obj
-    current = [] if result.created else sorted(window.organizations.values_list("pk", flat=True))
-    if current == wanted:
-        return result
-    with transaction.atomic():
-        window.organizations.set(wanted)
-        audit.record(
-            "window.organizations",
-            actor=actor,
-            object_type="window",
-            object_id=window.pk,
-            before={"organizations": current},
-            after={"organizations": wanted},
-        )
-    return UpsertResult(window, created=result.created, changed=not result.created)
 
 
 def create_window(
@@ -501,8 +617,6 @@ def _station(*, create_only, region, name, hall, address, phone, actor):
         ServiceStation,
         key={"region": region, "name": name.strip()},
         values={"hall": hall, "address": address, "phone": phone},
-        check=rules.check_station,
-        action="station",
         describe=f"{region.name}的服务站“{name}”",
         create_only=create_only,
         actor=actor,

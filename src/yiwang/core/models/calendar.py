@@ -8,7 +8,10 @@ the weekend days that fall inside a holiday period. The computations are in
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+
+from yiwang.core.errors import DomainError
 
 
 class CalendarDayKind(models.TextChoices):
@@ -57,6 +60,15 @@ class CalendarDay(models.Model):
         result = super().delete(*args, **kwargs)
         _invalidate_workdays_cache()
         return result
+
+    def clean(self) -> None:
+        # The admin form shows the rule's message next to the field (workdays.check_calendar_day).
+        from yiwang.core import workdays
+
+        try:
+            workdays.check_calendar_day(self)
+        except DomainError as exc:
+            raise ValidationError({exc.field: exc.message} if exc.field else exc.message) from exc
 
     @property
     def weekday_name(self) -> str:

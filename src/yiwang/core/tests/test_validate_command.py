@@ -93,6 +93,32 @@ def test_other_kinds():
     assert run("license-id", license_id[:-1] + "V") == (1, "", "校验码错误：应为U，实为V\n")
 
 
+def test_region_takes_six_digit_gb2260_codes_and_shows_the_twelve_digit_form():
+    assert run("region", "330203") == (
+        0,
+        "有效\n层级：区县级，上级代码：330200000000\n规范形式：330203000000\n",
+        "",
+    )
+    assert run("region", "3302031") == (1, "", "长度错误：应为6位或12位，实为7位\n")
+    assert run("region", "990000") == (1, "", "行政区划代码无效：前两位“99”不是省级行政区划代码\n")
+
+
+def test_the_check_hint_names_which_check_character_it_means():
+    # The issuer's own USCC check fails; the licence's check character is a separate hint.
+    license_id = "1.2.156.3005.2.9P34Y6N3W.113302001661318609.201575893910.001.U"
+    assert run("license-id", license_id) == (
+        1,
+        "",
+        "颁发机构代码：校验码错误：应为8，实为9\n此外，电子证照标识校验位也不符：应为J，实为U\n",
+    )
+    # The organisation code inside a USCC has its own check character.
+    assert run("uscc", "91350100M000100Y53") == (
+        1,
+        "",
+        "第9–17位组织机构代码校验码错误：应为4，实为5\n此外，第18位校验码也不符：应为6，实为3\n",
+    )
+
+
 def test_console_script(tmp_path):
     env = {**os.environ, "YIWANG_DATA_DIR": os.environ.get("YIWANG_DATA_DIR", str(tmp_path))}
 

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from yiwang.core import workdays
+from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent, CalendarDay, CalendarDaySource
 from yiwang.core.workdays import (
     add_working_days,
@@ -309,7 +310,7 @@ def test_show_2026():
     call_command("calendar", "show", "2026", stdout=out)
     assert out.getvalue().splitlines() == [
         "2026 年放假安排（来源：数据库）",
-        "法定节假日（33 天）：",
+        "放假（33 天）：",
         "  2026-01-01 至 2026-01-03（3 天） 元旦",
         "  2026-02-15 至 2026-02-23（9 天） 春节",
         "  2026-04-04 至 2026-04-06（3 天） 清明节",
@@ -373,3 +374,93 @@ def test_admin_save_marks_the_day_manual_and_audits(rf, admin_user):
     )
     model_admin.delete_queryset(request, CalendarDay.objects.filter(date=D(2025, 3, 3)))
     assert is_working_day(D(2025, 3, 3))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "0"), "年份应在 1900–2100 之间，实为 0"),
+        (("show", "99999"), "年份应在 1900–2100 之间，实为 99999"),
+        (("show", "二〇二六"), "年份应为整数，实为“二〇二六”"),
+        (("seed", "--year", "1899"), "年份应在 1900–2100 之间，实为 1899"),
+    ],
+)
+def test_calendar_command_refuses_impossible_years(args, message):
+    with pytest.raises(CommandError) as caught:
+        call_command("calendar", *args, stdout=io.StringIO())
+    assert str(caught.value) == message
+
+
+def test_seed_that_changes_nothing_records_no_event():
+    events = AuditEvent.objects.count()
+    out = io.StringIO()
+    call_command("calendar", "seed", "--year", "2026", stdout=out)
+    assert out.getvalue() == "2026 年：新增 0 条，更新 0 条，删除 0 条，保留人工录入 0 条\n"
+    assert AuditEvent.objects.count() == events
+    CalendarDay.objects.filter(date=D(2026, 2, 16)).update(name="春")
+    workdays.seed_from_package([2025, 2026])
+    assert AuditEvent.objects.count() == events + 1
+    event = AuditEvent.objects.latest("id")
+    assert (event.action, event.object_id) == ("calendar.seed", "2025,2026")
+    assert [(r["year"], r["updated"]) for r in event.after] == [(2025, 0), (2026, 1)]
+
+
+@pytest.mark.parametrize(
+    ("day", "field", "message"),
+    [
+        (
+            CalendarDay(date=D(2026, 3, 4), kind="workday", name="春节"),
+            "date",
+            "调休上班日只能是周六或周日：2026-03-04 是周三",
+        ),
+        (
+            CalendarDay(date=D(2026, 3, 4), kind="holiday", name=" "),
+            "name",
+            "请填写节日名称，如“春节”",
+        ),
+        (
+            CalendarDay(date=D(2026, 2, 16), kind="holiday", name="春节"),
+            "date",
+            "2026-02-16 已有记录（法定节假日 春节），请修改那一条",
+        ),
+    ],
+)
+def test_operator_entries_are_checked(day, field, message):
+    events = AuditEvent.objects.count()
+    with pytest.raises(DomainError) as caught:
+        workdays.save_calendar_day(day, actor="user:7")
+    assert (caught.value.field, caught.value.message) == (field, message)
+    assert AuditEvent.objects.count() == events
+    assert not CalendarDay.objects.filter(date=D(2026, 3, 4)).exists()
+
+
+def test_a_make_up_day_on_a_weekend_and_a_named_holiday_are_accepted():
+    saturday = workdays.save_calendar_day(
+        CalendarDay(date=D(2026, 3, 7), kind="workday"), actor="user:7"
+    )
+    assert is_working_day(saturday.date)
+    holiday = workdays.save_calendar_day(
+        CalendarDay(date=D(2026, 3, 9), kind="holiday", name=" 临时放假 "), actor="user:7"
+    )
+    assert (holiday.name, is_working_day(holiday.date)) == ("临时放假", False)
+
+
+def test_admin_form_shows_the_rules_as_field_errors(admin_client):
+    from django.urls import reverse
+
+    url = reverse("admin:core_calendarday_add")
+    response = admin_client.post(url, {"date": "2026-03-04", "kind": "workday", "name": "春节"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "date": ["调休上班日只能是周六或周日：2026-03-04 是周三"]
+    }
+    response = admin_client.post(url, {"date": "2026-03-04", "kind": "holiday", "name": ""})
+    assert response.context["adminform"].form.errors == {"name": ["请填写节日名称，如“春节”"]}
+    response = admin_client.post(url, {"date": "2026-02-16", "kind": "holiday", "name": "春节"})
+    assert response.context["adminform"].form.errors == {
+        "date": ["2026-02-16 已有记录（法定节假日 春节），请修改那一条"]
+    }
+    assert not CalendarDay.objects.filter(date=D(2026, 3, 4)).exists()
+    response = admin_client.post(url, {"date": "2026-03-07", "kind": "workday", "name": ""})
+    assert response.status_code == 302
+    assert CalendarDay.objects.get(date=D(2026, 3, 7)).source == CalendarDaySource.MANUAL

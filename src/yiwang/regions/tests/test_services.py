@@ -80,7 +80,7 @@ def test_uscc_used_by_another_body_is_a_conflict(bodies):
         services.create_organization(**org_kwargs(uscc=bodies["haishu"].uscc))
     assert (
         caught.value.message
-        == f"统一社会信用代码 {bodies['haishu'].uscc} 已由宁波市海曙区人民政府使用"
+        == f"统一社会信用代码 {bodies['haishu'].uscc} 已被“宁波市海曙区人民政府”使用"
     )
 
 
@@ -183,3 +183,130 @@ def test_model_clean_applies_the_same_rules_for_the_admin(bodies):
     assert caught.value.message_dict == {
         "level": ["机构层级（地市级）与所在行政区划海曙区（区县级）不一致"]
     }
+
+
+def superior(org, parent) -> DomainError:
+    with pytest.raises(DomainError) as caught:
+        services.upsert_organization(
+            region=org.region,
+            name=org.name,
+            uscc=org.uscc,
+            level=org.level,
+            kind=org.kind,
+            parent=parent,
+        )
+    assert caught.value.field == "parent"
+    return caught.value
+
+
+def test_superior_body_cannot_be_a_subordinate(bodies):
+    error = superior(bodies["haishu"], bodies["haishu_market"])
+    assert error.message == (
+        "上级机构不能是本机构的下级机构：宁波市海曙区市场监督管理局隶属于宁波市海曙区人民政府"
+    )
+    # Two levels down: each link is named.
+    error = superior(bodies["ningbo"], bodies["nanmen"])
+    assert error.message == (
+        "上级机构不能是本机构的下级机构：宁波市海曙区南门街道办事处隶属于宁波市海曙区人民政府，"
+        "宁波市海曙区人民政府隶属于宁波市人民政府"
+    )
+    assert Organization.objects.get(pk=bodies["ningbo"].pk).parent_id is None
+    assert superior(bodies["haishu"], bodies["haishu"]).message == "上级机构不能是本机构"
+
+
+def test_walking_up_a_loop_stored_earlier_stops(bodies):
+    # A loop written behind the services' back (plain SQL): the walk is bounded.
+    Organization.objects.filter(pk=bodies["haishu"].pk).update(parent=bodies["haishu_market"])
+    haishu = Organization.objects.get(pk=bodies["haishu"].pk)
+    error = superior(bodies["nanmen"], haishu)
+    assert error.message == (
+        "上级机构宁波市海曙区人民政府之上的隶属关系超过 32 级，其中可能已有循环，"
+        "请先检查这些机构的上级机构"
+    )
+
+
+def test_window_departments_are_part_of_the_window_events(bodies):
+    hall = services.create_hall(
+        region="330203000000", name="海曙区行政服务中心", organization=bodies["haishu"]
+    )
+    haishu, market = bodies["haishu"].pk, bodies["haishu_market"].pk
+    window = services.create_window(
+        hall=hall,
+        number="A01",
+        name="综合受理窗口",
+        kind="comprehensive",
+        organizations=[bodies["haishu_market"], bodies["haishu"]],
+    )
+    created = AuditEvent.objects.latest("id")
+    assert (created.action, created.before) == ("window.create", None)
+    assert created.after == {
+        "hall_id": hall.pk,
+        "number": "A01",
+        "name": "综合受理窗口",
+        "kind": "comprehensive",
+        "is_active": True,
+        "organizations": sorted([haishu, market]),
+    }
+    services.upsert_window(
+        hall=hall,
+        number="A01",
+        name="综合受理窗口",
+        kind="comprehensive",
+        organizations=[bodies["haishu_market"]],
+    )
+    changed = AuditEvent.objects.latest("id")
+    assert (changed.action, changed.object_id) == ("window.change", str(window.pk))
+    assert (changed.before["organizations"], changed.after["organizations"]) == (
+        sorted([haishu, market]),
+        [market],
+    )
+
+
+def test_save_object_writes_and_audits_only_real_changes(bodies):
+    org = Organization.objects.get(pk=bodies["haishu_market"].pk)
+    events = AuditEvent.objects.count()
+    org.uscc = org.uscc.lower()
+    result = services.save_object(org, actor="user:1", actor_label="admin", ip="10.0.0.1")
+    assert (result.created, result.changed) == (False, False)
+    assert AuditEvent.objects.count() == events
+    org.name = "宁波市海曙区市场监管局"
+    assert services.save_object(org, actor="user:1", actor_label="admin", ip="10.0.0.1").changed
+    event = AuditEvent.objects.latest("id")
+    assert (event.action, event.actor, event.actor_label, event.ip) == (
+        "organization.change",
+        "user:1",
+        "admin",
+        "10.0.0.1",
+    )
+    assert (event.before["name"], event.after["name"]) == (
+        "宁波市海曙区市场监督管理局",
+        "宁波市海曙区市场监管局",
+    )
+    org.name = "宁波市海曙区人民政府"  # a rename onto another body's name
+    with pytest.raises(Conflict) as caught:
+        services.save_object(org)
+    assert caught.value.message == "海曙区机构“宁波市海曙区人民政府”已存在"
+
+
+def test_deleting_a_body_takes_it_off_its_windows_audited(bodies):
+    hall = services.create_hall(
+        region="330203000000", name="海曙区行政服务中心", organization=bodies["haishu"]
+    )
+    civil = services.create_organization(**org_kwargs())
+    window = services.create_window(
+        hall=hall,
+        number="A01",
+        name="综合受理窗口",
+        kind="comprehensive",
+        organizations=[civil, bodies["haishu_market"]],
+    )
+    since, civil_id = AuditEvent.objects.latest("id").id, civil.pk
+    services.delete_object(civil, actor="user:1")
+    events = list(AuditEvent.objects.filter(id__gt=since).order_by("id"))
+    assert [(e.action, e.object_id) for e in events] == [
+        ("window.change", str(window.pk)),
+        ("organization.delete", str(civil_id)),
+    ]
+    assert events[0].after["organizations"] == [bodies["haishu_market"].pk]
+    assert (events[1].before["name"], events[1].after) == ("宁波市海曙区民政局", None)
+    assert list(window.organizations.values_list("pk", flat=True)) == [bodies["haishu_market"].pk]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from yiwang.core import audit
+from yiwang.core.management.base import PipeFriendlyCommand
 from yiwang.core.models import AuditChainHead, AuditEvent
 
 
-class Command(BaseCommand):
+class Command(PipeFriendlyCommand):
     # Reading or checking data must not be blocked by an unrelated configuration warning.
     requires_system_checks = ()
     help = "审计链：verify 校验哈希链是否完整（不完整时退出码为 1）；tail 显示最近的审计事件"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from yiwang.core import workdays
+from yiwang.core.management.base import PipeFriendlyCommand
 from yiwang.core.models import WEEKDAY_NAMES, CalendarDay, CalendarDayKind
 
 _SOURCES = {
@@ -15,8 +16,21 @@ _SOURCES = {
     "none": "无",
 }
 
+# datetime.date covers 1–9999; a calendar of working days means something for far fewer years.
+YEARS = range(1900, 2101)
 
-class Command(BaseCommand):
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise CommandError(f"年份应为整数，实为“{text}”") from None
+    if year not in YEARS:
+        raise CommandError(f"年份应在 {YEARS.start}–{YEARS.stop - 1} 之间，实为 {year}")
+    return year
+
+
+class Command(PipeFriendlyCommand):
     # Reading or checking data must not be blocked by an unrelated configuration warning.
     requires_system_checks = ()
     help = "工作日历：seed 从 chinesecalendar 补齐放假安排（不覆盖人工录入）；show 显示某年的安排"
@@ -26,19 +40,21 @@ class Command(BaseCommand):
         seed = sub.add_parser("seed", help="从 chinesecalendar 补齐或更新各年放假安排")
         seed.add_argument(
             "--year",
-            type=int,
+            type=str,
             action="append",
             dest="years",
             help="只处理该年（可重复）；默认处理数据包收录的所有年份",
         )
-        show = sub.add_parser("show", help="显示某年的法定节假日和调休上班日")
-        show.add_argument("year", type=int)
+        show = sub.add_parser("show", help="显示某年的放假日期和调休上班日")
+        show.add_argument("year", help=f"年份（{YEARS.start}–{YEARS.stop - 1}）")
 
     def handle(self, *args, **options):
+        # Checked here rather than by argparse, whose messages are English.
         if options["subcommand"] == "seed":
-            self._seed(options["years"])
+            years = options["years"]
+            self._seed(None if years is None else [_year(y) for y in years])
         else:
-            self._show(options["year"])
+            self._show(_year(options["year"]))
 
     def _seed(self, years):
         try:
@@ -73,7 +89,9 @@ class Command(BaseCommand):
         holidays = [(d, name) for d, kind, name in days if kind == CalendarDayKind.HOLIDAY]
         makeups = [(d, name) for d, kind, name in days if kind == CalendarDayKind.WORKDAY]
         self.stdout.write(f"{year} 年放假安排（来源：{_SOURCES[source]}）")
-        self.stdout.write(f"法定节假日（{len(holidays)} 天）：")
+        # Every day off of the schedule: the statutory holidays, the weekdays off in exchange for
+        # make-up days and the weekends inside the holiday periods.
+        self.stdout.write(f"放假（{len(holidays)} 天）：")
         for first, last, names in _periods(holidays):
             span = first.isoformat() if first == last else f"{first.isoformat()} 至 {last}"
             length = (last - first).days + 1

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.core.management.base import BaseCommand
-
 from yiwang.core import identifiers
 from yiwang.core.identifiers import VALIDATORS, IdentifierError
+from yiwang.core.management.base import PipeFriendlyCommand
+
+# The region kind takes the 6-digit GB/T 2260 codes too, as the API does, and shows the
+# platform's 12-digit form.
+_VALIDATORS = {**VALIDATORS, "region": identifiers.to_region12}
+# What the final check character is called in the hint printed after a structural error,
+# where the error itself may already be about another check (the USCC's embedded organisation
+# code, the licence issuer's USCC).
+_CHECK_NAMES = {"uscc": "第18位校验码", "license-id": "电子证照标识校验位"}
 
 
-class Command(BaseCommand):
+class Command(PipeFriendlyCommand):
     help = (
         "校验国家标准编码：公民身份号码、统一社会信用代码、组织机构代码、行政区划代码、电子证照标识"
     )
@@ -25,19 +32,20 @@ class Command(BaseCommand):
             "kind",
             choices=list(VALIDATORS),
             help="person-id 公民身份号码 | uscc 统一社会信用代码 | org-code 组织机构代码 | "
-            "region 12位行政区划代码 | license-id 电子证照标识",
+            "region 6位或12位行政区划代码 | license-id 电子证照标识",
         )
         parser.add_argument("value", help="要校验的编码")
 
     def handle(self, *args, **options):
         kind, value = options["kind"], options["value"]
         try:
-            normalised = VALIDATORS[kind](value)
+            normalised = _VALIDATORS[kind](value)
         except IdentifierError as exc:
             self.stderr.write(exc.message)
             if exc.check and exc.check[0] != exc.check[1]:
                 expected, actual = exc.check
-                self.stderr.write(f"此外，校验码也不符：应为{expected}，实为{actual}")
+                name = _CHECK_NAMES.get(kind, "校验码")
+                self.stderr.write(f"此外，{name}也不符：应为{expected}，实为{actual}")
             raise SystemExit(1) from None
         self.stdout.write("有效")
         for line in _details(kind, normalised):

