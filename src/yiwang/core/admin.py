@@ -5,18 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 
 from yiwang.core import workdays
-from yiwang.core.http import client_ip
+from yiwang.core.http import request_actor
 from yiwang.core.models import AuditEvent, CalendarDay, Sequence
-
-
-def request_actor(request) -> dict:
-    """Who acts in an admin request, as the services' ``actor``/``actor_label``/``ip`` take it."""
-    user = request.user
-    return {
-        "actor": f"user:{user.pk}" if user.is_authenticated else "anonymous",
-        "actor_label": user.get_username() if user.is_authenticated else "",
-        "ip": client_ip(request),  # the client's, not a reverse proxy's
-    }
 
 
 @admin.register(AuditEvent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
-__all__ = ["client_ip"]
+__all__ = ["client_ip", "request_actor"]
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -23,3 +23,13 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def request_actor(request: HttpRequest) -> dict:
+    """Who acts in a request, as services take it: ``actor``, ``actor_label`` and ``ip``."""
+    user = request.user
+    return {
+        "actor": f"user:{user.pk}" if user.is_authenticated else "anonymous",
+        "actor_label": user.get_username() if user.is_authenticated else "",
+        "ip": client_ip(request),
+    }

@@ -69,21 +69,22 @@ def region_options(region: RegionChoice | None) -> list[Option]:
     except DomainError:
         return []
     options = [Option(home.code, f"{home.name}（{WHOLE.get(home.level, '全部')}）")]
-    path: list[str] = []
+    # The chosen region's line from just below the home region down to itself.
+    path: list[RegionChoice] = []
     if region is not None and region.code != home.code:
-        path = [r.code for r in selectors.region_ancestors(region.code)] + [region.code]
-        # only the part of the path below the home region matters
-        path = path[path.index(home.code) + 1 :] if home.code in path else []
+        line = [_choice(r) for r in selectors.region_ancestors(region.code)] + [region]
+        codes = [r.code for r in line]
+        path = line[codes.index(home.code) + 1 :] if home.code in codes else []
     for child in selectors.region_children(home.code):
         options.append(Option(child.code, child.name))
-        if path[:1] != [child.code]:
+        if not path or path[0].code != child.code:
             continue
         for grandchild in selectors.region_children(child.code):
             options.append(Option(grandchild.code, f"\u3000{grandchild.name}"))
-            if path[1:2] == [grandchild.code] and len(path) > 2:
-                # a township or village chosen on the home page: shown under its county
-                deeper = region.full_name.split(grandchild.name, 1)[-1] or region.name
-                options.append(Option(region.code, f"\u3000\u3000{deeper}"))
+            if len(path) > 2 and path[1].code == grandchild.code:
+                # a township or village chosen on the home page, under its county
+                below = "".join(r.name for r in path[2:])
+                options.append(Option(region.code, f"\u3000\u3000{below}"))
     return options
 
 

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from yiwang.core.admin import request_actor
+from yiwang.core.http import request_actor
 from yiwang.regions import services
 from yiwang.regions.models import Organization, Region, ServiceHall, ServiceStation, Window
 
