@@ -73,7 +73,7 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         extra = {"errors": [{"field": exc.field, "message": exc.message}]} if exc.field else {}
-        return problem(
+        response = problem(
             api,
             request,
             status=exc.status,
@@ -82,6 +82,10 @@ def install(api: NinjaAPI) -> None:
             detail=exc.message,
             **extra,
         )
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from yiwang import __version__
+from yiwang.accounts.api import router as accounts_router
 from yiwang.api import errors
 from yiwang.core.errors import NotFound
 from yiwang.core.problems import PROBLEM_TYPES
@@ -49,6 +50,7 @@ api = YiwangAPI(
 )
 errors.install(api)
 api.add_router("/", regions_router)
+api.add_router("/", accounts_router)
 
 
 @api.get("/", include_in_schema=False)

@@ -55,6 +55,44 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _b64_key() -> str:
+    import base64
+
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def _generated_file(name: str, make) -> str:
+    """A value generated once and kept in ``<YIWANG_DATA_DIR>/<name>`` (mode 0600)."""
+    path = DATA_DIR / name
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# Personal data at rest (DESIGN §3.8): identifiers are encrypted with AES-256-GCM and found
+# through an HMAC index, so a copy of the database alone does not reveal them.
+DATA_KEYS = env(
+    "YIWANG_DATA_KEYS",
+    "",
+    help="Keys that encrypt personal identifiers at rest: comma-separated `id:base64key` pairs "
+    "of 32-byte AES keys, the first one encrypts and all of them decrypt (add a new key in "
+    "front, run `yiwang crypto rotate`, then drop the old one). When empty, one key is "
+    "generated and kept in `<YIWANG_DATA_DIR>/data-keys`. Losing the keys loses the data.",
+    group="personal data",
+) or _generated_file("data-keys", lambda: "k1:" + _b64_key())
+INDEX_KEY = env(
+    "YIWANG_INDEX_KEY",
+    "",
+    help="Key of the HMAC-SHA256 lookup index of encrypted identifiers (base64, 32 bytes); "
+    "after changing it, `yiwang crypto rotate` recomputes every index. When empty, generated "
+    "once and kept in `<YIWANG_DATA_DIR>/index-key`.",
+    group="personal data",
+) or _generated_file("index-key", lambda: _b64_key())
+
+
 ALLOWED_HOSTS = env(
     "ALLOWED_HOSTS",
     ["127.0.0.1", "localhost"],
@@ -194,18 +232,78 @@ WHITENOISE_USE_FINDERS = True
 SMS_BACKEND = env(
     "SMS_BACKEND",
     "console",
-    help="How SMS messages will leave the platform: `console` (printed, development), `outbox` "
-    "(kept in the database for tests), `http` (a generic SMS gateway). Read by the "
-    "notifications app, which is not built yet.",
+    help="How SMS messages leave the platform: `console` (written to the log, development), "
+    "`outbox` (only marked sent; tests and the demo read them from the message table), `http` "
+    "(a generic SMS gateway, see `SMS_GATEWAY_*`). Every message is kept in the outbox table "
+    "whatever the backend.",
     group="notifications",
     choices=("console", "outbox", "http"),
 )
 SMS_GATEWAY_URL = env(
     "SMS_GATEWAY_URL",
     "",
-    help="Endpoint of the SMS gateway when `SMS_BACKEND=http`.",
+    help="Endpoint of the SMS gateway when `SMS_BACKEND=http`: each message is POSTed to it as "
+    'JSON `{"phone", "text", "sign"}`. Required with that backend (`yiwang check` says so).',
     group="notifications",
 )
+SMS_GATEWAY_API_KEY = env(
+    "SMS_GATEWAY_API_KEY",
+    "",
+    help="Sent to the SMS gateway in the `X-API-Key` header; empty sends no header.",
+    group="notifications",
+)
+SMS_GATEWAY_TIMEOUT = env(
+    "SMS_GATEWAY_TIMEOUT",
+    10,
+    kind="int",
+    help="Seconds to wait for the SMS gateway; a timeout counts as a failed attempt and is "
+    "retried.",
+    group="notifications",
+)
+SMS_GATEWAY_SIGN = env(
+    "SMS_GATEWAY_SIGN",
+    "",
+    help="短信签名 passed to the gateway as `sign` (e.g. `一网`), for gateways that add the "
+    "signature themselves; empty leaves it out of the request.",
+    group="notifications",
+)
+SMS_MAX_ATTEMPTS = env(
+    "SMS_MAX_ATTEMPTS",
+    5,
+    kind="int",
+    help="How many times one SMS is tried before it is marked failed (an operator can resend it "
+    "from the admin). Gateway errors 5xx, 429 and timeouts are retried; 4xx fail at once.",
+    group="notifications",
+)
+SMS_RETRY_SECONDS = env(
+    "SMS_RETRY_SECONDS",
+    30,
+    kind="int",
+    help="Wait before the first retry of an SMS; each further retry waits twice as long as the "
+    "one before (30, 60, 120 … seconds), at most an hour.",
+    group="notifications",
+)
+
+# --- background tasks ----------------------------------------------------------------------
+
+TASKS_BACKEND = env(
+    "TASKS_BACKEND",
+    "database",
+    help="Where background tasks (SMS delivery, …) run: `database` queues them in the database "
+    "for `yiwang worker` (durable; the default), `immediate` runs each one in the process that "
+    "enqueued it, right after the transaction commits (tests, or a development server without "
+    "a worker).",
+    group="background tasks",
+    choices=("database", "immediate"),
+)
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+    }
+}
 
 # --- logging -------------------------------------------------------------------------------
 
@@ -230,12 +328,24 @@ INSTALLED_APPS = [
     "django_htmx",
     # Swagger UI's assets come from the package, not from a CDN (DESIGN §6).
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "oauth2_provider",
     "yiwang.core",
     "yiwang.regions",
+    "yiwang.accounts",
+    "yiwang.integrations",
+    "yiwang.notifications",
+    "yiwang.catalog",
+    "yiwang.identity",
     "yiwang.api",
     "yiwang.portal",
     "yiwang.demo",
 ]
+
+# Persons, enterprise representatives and staff are one user model with encrypted identifiers
+# (DESIGN §3.8); see yiwang.accounts.models.
+AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

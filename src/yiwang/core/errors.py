@@ -31,3 +31,23 @@ class Conflict(DomainError):
     status = 409
     type_slug = "conflict"
     title = "与现有数据冲突"
+
+
+class Forbidden(DomainError):
+    """Signed in, but without the role or grant the action needs (default deny)."""
+
+    status = 403
+    type_slug = "forbidden"
+    title = "无权访问"
+
+
+class RateLimited(DomainError):
+    """Too many attempts; ``retry_after`` seconds until the next one is accepted."""
+
+    status = 429
+    type_slug = "rate-limited"
+    title = "操作过于频繁"
+
+    def __init__(self, message: str, *, field: str | None = None, retry_after: int = 60) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after

@@ -16,6 +16,7 @@ PROBLEM_TYPES = {
     "conflict": ("与现有数据冲突", "与已有数据重复或状态不允许，例如重复注册。"),
     "unauthenticated": ("需要登录", "缺少或无效的登录凭证。"),
     "forbidden": ("无权访问", "已登录，但没有这项操作的权限。"),
+    "rate-limited": ("操作过于频繁", "尝试次数过多，请按 Retry-After 头给出的秒数稍后再试。"),
     "method-not-allowed": (
         "不支持的请求方法",
         "该接口不支持所用的 HTTP 方法；Allow 头列出支持的方法。",

@@ -1,0 +1,1 @@
+"""Real-name accounts of persons and enterprises, delegation, staff roles."""

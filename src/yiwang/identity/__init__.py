@@ -1,0 +1,1 @@
+"""Single sign-on: yiwang as an OpenID Connect provider for department systems."""

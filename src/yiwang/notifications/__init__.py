@@ -1,0 +1,1 @@
+"""SMS and in-site messages: templates, an outbox, backends chosen by setting."""
