@@ -31,10 +31,13 @@ demo: migrate ## load the demo province (Zhejiang, Ningbo); running it twice cha
 run: demo ## install, migrate, load the demo and serve it at http://127.0.0.1:8000 (SQLite by default)
 	$(YIWANG) collectstatic --noinput --verbosity 0
 	@echo "一网 yiwang: http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
+	@# the task worker delivers SMS (printed to this terminal with SMS_BACKEND=console) and stops
+	@# with the server
+	$(YIWANG) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn yiwang.conf.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
 dev: demo ## serve with Django's auto-reloading development server and DEBUG on
-	DEBUG=true $(YIWANG) runserver $(HOST):$(PORT)
+	DEBUG=true TASKS_BACKEND=immediate $(YIWANG) runserver $(HOST):$(PORT)
 
 test: lint ## run the whole suite (lint, unit, API, browser); DATABASE_URL picks the database
 	$(BIN)/pytest

@@ -7,12 +7,14 @@ assertions: the figures go to docs/performance.md with the date and the machine.
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import statistics
 import time
 from collections.abc import Callable
 from datetime import date
+from importlib import import_module
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiwang.conf.settings")
@@ -71,8 +73,36 @@ def _sqlite_version() -> str:
     return sqlite3.sqlite_version
 
 
-def main() -> None:
+# Groups of benchmarks `python -m tests.bench --only NAME` runs alone. "core" is the table of the
+# database's own section below; each other group is a module whose run(database, header) returns
+# its own section of docs/performance.md (replaced only when that group runs).
+SECTION_MODULES = {
+    "guide": "tests.bench.guide",
+    "accounts": "tests.bench.accounts",
+    "search": "tests.bench.search",
+}
+GROUPS = ("core", *SECTION_MODULES)
+
+
+def selected_groups(argv: list[str] | None = None) -> list[str]:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench", description="Run the benchmarks, write docs/performance.md."
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=GROUPS,
+        help="run only this group (repeatable): core = the database's main table, guide = the "
+        "办事指南 page under gunicorn, accounts = password sign-in and registration, search = "
+        "catalogue search at 10 k, 100 k and 1 M items",
+    )
+    return parser.parse_args(argv).only or list(GROUPS)
+
+
+def main(argv: list[str] | None = None) -> None:
     from tests.bench import benchmarks
+
+    groups = selected_groups(argv)
 
     # Its own throw-away database, never the test suite's: a benchmark and `make test` may run
     # at the same time on one server.
@@ -83,14 +113,23 @@ def main() -> None:
         test["NAME"] = str(Path(connection.settings_dict["NAME"]).with_name("bench.sqlite3"))
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    database = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    rows = None
     try:
-        rows = benchmarks.run(measure)
         header = machine()
+        if "core" in groups:
+            rows = benchmarks.run(measure)
+        for name, module in SECTION_MODULES.items():
+            if name in groups:
+                lines = import_module(module).run(database, header)
+                write_section(lines[0].removeprefix("## ").strip(), lines)
+                print("\n".join(lines))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
+    if rows is None:
+        return
 
-    database = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     section = [
         f"## {database}",
         "",
@@ -115,7 +154,8 @@ INTRO = [
     "when the benchmarks run on that database (`DATABASE_URL=postgres://… make bench` for",
     "PostgreSQL). They are measurements on the machine named, not guarantees; rerun after a",
     "change that could affect them. Requests go through Django's in-process test client, so they",
-    "include routing, middleware, queries and rendering but not the network or the WSGI server.",
+    "include routing, middleware, queries and rendering but not the network or the WSGI server —",
+    'except the sections "under gunicorn", measured over HTTP against a real server.',
     "",
 ]
 

@@ -46,10 +46,24 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
+# The province without its catalogue and people: what the frame, the region switch, the admin
+# and the API docs need. The catalogue (about a thousand guides written through the services)
+# and the 10 000 synthetic persons take far longer to load, so only the journeys that read them
+# ask for them (`catalog_site`); the account journeys build the people they need.
+PROVINCE_STEPS = ["regions", "organizations", "halls", "stations"]
+
+
 @pytest.fixture
 def demo_site(live_server, transactional_db):
-    """A live server with the demo province loaded, as `make run` serves it."""
-    call_command("demo", verbosity=0)
+    """A live server with the demo province (regions, organisations, halls, stations)."""
+    call_command("demo", only=PROVINCE_STEPS, verbosity=0)
+    return live_server
+
+
+@pytest.fixture
+def catalog_site(live_server, transactional_db):
+    """A live server with the demo province and its catalogue, as `make run` serves them."""
+    call_command("demo", only=[*PROVINCE_STEPS, "catalog"], verbosity=0)
     return live_server
 
 

@@ -340,12 +340,77 @@ INSTALLED_APPS = [
     "yiwang.identity",
     "yiwang.api",
     "yiwang.portal",
+    "yiwang.backoffice",
     "yiwang.demo",
 ]
 
 # Persons, enterprise representatives and staff are one user model with encrypted identifiers
 # (DESIGN §3.8); see yiwang.accounts.models.
 AUTH_USER_MODEL = "accounts.User"
+
+# Real-name checks compare with the base libraries (人口库/法人库) through an adapter
+# (yiwang.accounts.verification); "database" reads the local copies filled by `yiwang baselib`.
+REALNAME_VERIFIER = env(
+    "REALNAME_VERIFIER",
+    "database",
+    help="Where real-name checks of registrations are made: `database` compares with the "
+    "population and legal-entity libraries imported by `yiwang baselib import`.",
+    choices=("database",),
+    group="accounts",
+)
+
+
+def _oidc_key() -> str:
+    # An RSA key signs the ID tokens that department systems verify with the published JWKS;
+    # like the secret key, a single machine generates one on first start.
+    configured = env(
+        "OIDC_RSA_PRIVATE_KEY",
+        "",
+        help="PEM private RSA key that signs OpenID Connect ID tokens (统一身份认证). When empty, "
+        "a 3072-bit key is generated once and kept in `<YIWANG_DATA_DIR>/oidc-key.pem`; set it "
+        "explicitly when several web processes issue tokens.",
+        group="accounts",
+    )
+    if configured:
+        return configured.replace("\\n", "\n")
+
+    def make() -> str:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+        return key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+
+    return _generated_file("oidc-key.pem", make) + "\n"
+
+
+# yiwang is the OpenID Connect provider of the department systems (DESIGN §1 identity; see
+# yiwang.identity): authorization code flow with PKCE only, scopes openid and profile.
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_key(),
+    "PKCE_REQUIRED": True,
+    "OAUTH2_VALIDATOR_CLASS": "yiwang.identity.validators.YiwangOAuth2Validator",
+    "SCOPES": {"openid": "身份标识（用户唯一编号）", "profile": "姓名、脱敏身份证号与办事身份"},
+    "DEFAULT_SCOPES": ["openid"],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REQUEST_APPROVAL_PROMPT": "force",
+}
+# DOT's default models, named explicitly because yiwang.identity's migrations refer to them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 -- a model name
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105 -- a model name
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 -- a model name
+# The portal's sign-in page (ID number or phone + password, SMS code, QR code); the OIDC
+# authorize step sends signed-out visitors there.
+LOGIN_URL = "/account/login/"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -6,8 +6,13 @@ from yiwang.api.root import api
 admin.site.site_header = "一网 · 管理后台"
 admin.site.site_title = "一网管理后台"
 
+handler404 = "yiwang.portal.views.page_not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # OpenID Connect provider: /.well-known/openid-configuration and /oauth/… (yiwang.identity)
+    path("", include("yiwang.identity.urls")),
+    path("backoffice/", include("yiwang.backoffice.urls")),
     path("", include("yiwang.portal.urls")),
 ]

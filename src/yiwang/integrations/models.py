@@ -56,9 +56,7 @@ class LegalEntityRecord(models.Model):
     entity_type = models.CharField("主体类型", max_length=50, blank=True)
     status = models.CharField("登记状态", max_length=10, choices=Status, default=Status.ACTIVE)
     legal_representative_name = models.CharField("法定代表人", max_length=50)
-    legal_representative_id_number = EncryptedTextField(
-        "法定代表人身份证号", purpose="person_id"
-    )
+    legal_representative_id_number = EncryptedTextField("法定代表人身份证号", purpose="person_id")
     legal_representative_index = models.CharField(max_length=64, editable=False, db_index=True)
     region_code = models.CharField("登记机关区划", max_length=12, blank=True)
     source = models.CharField("来源", max_length=50, blank=True)

@@ -1,9 +1,12 @@
 """Portal pages: thin views that read selectors and render templates."""
 
+import re
+
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from yiwang.core.errors import DomainError
@@ -41,6 +44,10 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The two display preferences are CSRF-exempt on purpose: they only set a cookie of the
+# visitor's own display (region, larger text) and redirect within the site, so a forged request
+# can do no harm — and public pages without a CSRF token can be cached whole (page_cache).
+@csrf_exempt
 @require_POST
 def set_region(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(_next_url(request))
@@ -53,27 +60,12 @@ def set_region(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@csrf_exempt
 @require_POST
 def set_elder_mode(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(_next_url(request))
     preferences.remember_elder_mode(response, request.POST.get("on") == "1")
     return response
-
-
-@require_GET
-def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    return render(request, "portal/search.html", {"query": query})
-
-
-@require_GET
-def personal(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/audience.html", {"audience": "个人办事", "kind": "person"})
-
-
-@require_GET
-def enterprise(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/audience.html", {"audience": "法人办事", "kind": "enterprise"})
 
 
 INTERACTIONS = {"consult": "咨询", "suggest": "建议", "complain": "投诉"}
@@ -84,3 +76,14 @@ def interaction(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in INTERACTIONS:
         raise Http404("没有这个页面")
     return render(request, "portal/interaction.html", {"kind": kind, "title": INTERACTIONS[kind]})
+
+
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The Chinese 404 page; it repeats the reason when a view gave one in Chinese ("实施编码为 …
+    的事项不存在或未发布"), never Django's internal English messages."""
+    reason = exception.args[0] if exception.args else ""
+    reason = reason if isinstance(reason, str) and _CHINESE.search(reason) else ""
+    return render(request, "404.html", {"reason": reason}, status=404)

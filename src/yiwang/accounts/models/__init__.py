@@ -1,5 +1,6 @@
 """Models of the accounts app; other apps read them through selectors and services."""
 
+from yiwang.accounts.models.business import PersonBusiness
 from yiwang.accounts.models.enterprises import Enterprise, Grant, GrantScope
 from yiwang.accounts.models.security import (
     AgreementAcceptance,
@@ -18,6 +19,7 @@ __all__ = [
     "Grant",
     "GrantScope",
     "LoginEvent",
+    "PersonBusiness",
     "QrLogin",
     "RoleAssignment",
     "ServiceAgreement",

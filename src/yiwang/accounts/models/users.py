@@ -82,6 +82,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # TOTP second factor (staff must use one): the shared secret is personal data too.
     totp_secret = EncryptedTextField("动态口令密钥", purpose="totp")
     totp_confirmed_at = models.DateTimeField("动态口令启用时间", null=True, blank=True)
+    # The last TOTP time step accepted: a code is refused once used (replay guard, staff_auth).
+    totp_last_step = models.BigIntegerField("动态口令最近使用时间片", null=True, blank=True)
 
     objects = UserManager()
 

@@ -9,7 +9,9 @@ from yiwang.regions.models import Organization, Region
 
 
 def test_steps_are_named_and_only_runs_the_chosen_ones(db):
-    assert [step.name for step in STEPS] == ["regions", "organizations", "halls", "stations"]
+    assert [step.name for step in STEPS][:4] == ["regions", "organizations", "halls", "stations"]
+    names = [step.name for step in STEPS]
+    assert names.index("stations") < names.index("baselib") < names.index("accounts")
     out = io.StringIO()
     call_command("demo", "--only", "regions", stdout=out)
     assert out.getvalue().splitlines()[0] == "行政区划 3306 条（新增 3306，更新 0）"

@@ -1,0 +1,316 @@
+"""Pages of the catalogue: 个人办事 / 法人办事, themes, departments, the 办事指南 and its PDF.
+
+Thin views: read through :mod:`yiwang.catalog.selectors`, render. Unknown items and versions are
+Chinese 404 pages (the selectors raise NotFound, turned into Http404 here).
+"""
+
+from __future__ import annotations
+
+import functools
+import mimetypes
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from yiwang.catalog import search as search_engine
+from yiwang.catalog import selectors
+from yiwang.catalog.badges import badges, badges_from_facts
+from yiwang.catalog.constants import Audience
+from yiwang.catalog.documents import guide_pdf, guide_rows, labels
+from yiwang.catalog.models import ItemVersion
+from yiwang.core.errors import DomainError, NotFound
+from yiwang.core.qr import qr_svg
+from yiwang.portal import page_cache, preferences
+
+AUDIENCES = {
+    Audience.PERSON: {"title": "个人办事", "url": "portal:personal"},
+    Audience.ENTERPRISE: {"title": "法人办事", "url": "portal:enterprise"},
+}
+LEVEL_GROUPS = (
+    ("national", "国家级"),
+    ("province", "省级部门"),
+    ("city", "市级部门"),
+    ("county", "区县级部门"),
+    ("township", "乡镇（街道）"),
+)
+PAGE_SIZE = 30
+
+
+def _region_code(request: HttpRequest) -> str | None:
+    region = preferences.current_region(request)
+    return region.code if region else None
+
+
+def _cards(items) -> list[dict]:
+    return [{"item": item, "badges": badges(item.current_version)} for item in items]
+
+
+@require_GET
+def audience(request: HttpRequest, kind: str) -> HttpResponse:
+    """个人办事 / 法人办事: themes in life-cycle order, departments by level, hot services."""
+    region = _region_code(request)
+    departments = list(selectors.departments(region))
+    groups = [
+        (label, [d for d in departments if d.level == level]) for level, label in LEVEL_GROUPS
+    ]
+    hot = [
+        item
+        for item in selectors.popular_items(region, limit=24)
+        if kind in item.current_version.service_objects
+    ][:8]
+    return render(
+        request,
+        "portal/catalog/audience.html",
+        {
+            "kind": kind,
+            "audience": AUDIENCES[kind]["title"],
+            "themes": selectors.themes(kind),
+            "department_groups": [(label, orgs) for label, orgs in groups if orgs],
+            "hot": _cards(hot),
+        },
+    )
+
+
+def personal(request: HttpRequest) -> HttpResponse:
+    return audience(request, Audience.PERSON)
+
+
+def enterprise(request: HttpRequest) -> HttpResponse:
+    return audience(request, Audience.ENTERPRISE)
+
+
+def _paged(request: HttpRequest, queryset):
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    total = queryset.count()
+    items = list(queryset[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    pages = max(1, -(-total // PAGE_SIZE))
+    return items, {"page": page, "pages": pages, "total": total}
+
+
+@require_GET
+def theme(request: HttpRequest, code: str) -> HttpResponse:
+    found = selectors.themes().filter(code=code).first()
+    if found is None:
+        raise Http404("没有这个主题")
+    items, paging = _paged(
+        request,
+        selectors.public_items(
+            region=_region_code(request), theme=found, service_object=found.audience
+        ),
+    )
+    return render(
+        request,
+        "portal/catalog/item_list.html",
+        {
+            "title": found.name,
+            "crumb": AUDIENCES[found.audience],
+            "cards": _cards(items),
+            "paging": paging,
+        },
+    )
+
+
+@require_GET
+def department(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = selectors.departments().filter(pk=pk).first()
+    if organization is None:
+        raise Http404("该部门没有公开的事项")
+    items, paging = _paged(request, selectors.public_items(department=organization))
+    return render(
+        request,
+        "portal/catalog/item_list.html",
+        {
+            "title": organization.name,
+            "subtitle": organization.address,
+            "cards": _cards(items),
+            "paging": paging,
+        },
+    )
+
+
+def _item_or_404(code: str):
+    try:
+        return selectors.get_item(code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _version_or_404(code: str, number: int) -> ItemVersion:
+    try:
+        return selectors.get_version(code, number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@functools.lru_cache(maxsize=4096)
+def _qr(url: str, title: str) -> str:
+    # A QR code depends only on its text; drawing one costs milliseconds, so draw each once.
+    return qr_svg(url, title=title)
+
+
+def _guide_context(request: HttpRequest, item, version: ItemVersion, *, current: bool) -> dict:
+    # ``item`` is the one the selector loaded with its organisation and type: reading
+    # ``version.item`` instead would fetch them again.
+    version.item = item
+    page_url = request.build_absolute_uri(reverse("portal:item", args=[item.code]))
+    return {
+        "item": item,
+        "version": version,
+        "current": current,
+        "rows": guide_rows(version),
+        "badges": badges(version),
+        "service_objects": labels(version, "service_objects"),
+        "materials": list(version.materials.all()),
+        "steps": list(version.steps.all()),
+        "handling_items": list(version.handling_items.all()),
+        "versions": selectors.published_versions(item),
+        "qr": _qr(page_url, f"{version.name} 办事指南页面二维码"),
+        "page_url": page_url,
+        "audience": AUDIENCES.get(version.service_objects[0] if version.service_objects else ""),
+    }
+
+
+@require_GET
+def item(request: HttpRequest, code: str) -> HttpResponse:
+    """The 办事指南 of the current version (cached for anonymous visitors, see page_cache)."""
+
+    def render_page() -> HttpResponse:
+        found = _item_or_404(code)
+        context = _guide_context(request, found, found.current_version, current=True)
+        return render(request, "portal/catalog/guide.html", context)
+
+    response = page_cache.cached_page(request, render_page)
+    if response.status_code == 200:
+        page_cache.count_view_later(code)
+    return response
+
+
+@require_GET
+def item_version(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    """An earlier (or the current) published version, with what changed from the one before."""
+    version = _version_or_404(code, number)
+    previous, changes = selectors.version_with_diff(version)
+    context = _guide_context(
+        request, version.item, version, current=version.item.current_version_id == version.pk
+    )
+    context.update({"previous": previous, "changes": changes})
+    return render(request, "portal/catalog/guide.html", context)
+
+
+@require_GET
+def item_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    found = _item_or_404(code)
+    version = found.current_version
+    url = request.build_absolute_uri(reverse("portal:item", args=[found.code]))
+    data = guide_pdf(version, url=url, site_name=settings.SITE_NAME)
+    response = HttpResponse(data, content_type="application/pdf")
+    filename = f"{version.name}-办事指南-第{version.number}版.pdf"
+    response["Content-Disposition"] = _disposition("inline", filename)
+    return response
+
+
+FILE_FIELDS = {"form": "blank_form", "sample": "sample"}
+
+
+@require_GET
+def material_file(request: HttpRequest, code: str, material: int, kind: str) -> FileResponse:
+    """Download a material's blank form or sample from the current guide (one-click download,
+    guide ch. 4 (二) 3). Served by the application so it works without a media server."""
+    found = _item_or_404(code)
+    entry = next((m for m in found.current_version.materials.all() if m.pk == material), None)
+    field = FILE_FIELDS.get(kind)
+    stored = getattr(entry, field) if entry is not None and field else None
+    if not stored:
+        raise Http404("没有这份文件")
+    suffix = PurePosixPath(stored.name).suffix
+    label = "空白表格" if kind == "form" else "示例样表"
+    content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = _disposition("attachment", f"{entry.name}-{label}{suffix}")
+    return response
+
+
+@require_GET
+def result_sample(request: HttpRequest, code: str) -> FileResponse:
+    found = _item_or_404(code)
+    stored = found.current_version.result_sample
+    if not stored:
+        raise Http404("没有结果样本")
+    suffix = PurePosixPath(stored.name).suffix
+    content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = _disposition(
+        "attachment", f"{found.current_version.result_name or '结果'}-样本{suffix}"
+    )
+    return response
+
+
+def _disposition(kind: str, filename: str) -> str:
+    # RFC 6266/5987: browsers take the UTF-8 name; the ASCII fallback keeps old clients working.
+    fallback = f"guide{PurePosixPath(filename).suffix}"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@login_required
+@require_GET
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """在线办理: the application form arrives with the online-application issue; until then the
+    signed-in applicant is told honestly where to apply today."""
+    found = _item_or_404(code)
+    return render(
+        request,
+        "portal/catalog/apply.html",
+        {"item": found, "version": found.current_version},
+    )
+
+
+SEARCH_AUDIENCES = {"person": "个人", "enterprise": "法人"}
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """The search page: results of the visitor's region and above, best first, hits marked."""
+    query = request.GET.get("q", "")
+    audience = request.GET.get("object") if request.GET.get("object") in SEARCH_AUDIENCES else None
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    context = {"query": query.strip(), "object": audience, "audiences": SEARCH_AUDIENCES}
+    status = 200
+    if query.strip():
+        try:
+            found = search_engine.search(
+                query, region=_region_code(request), audience=audience, page=page
+            )
+        except DomainError as exc:
+            # Too long, or a page beyond the last: say so, keep what was typed.
+            context["error"] = exc.message
+            status = 400
+        else:
+            context["results"] = found
+            context["cards"] = [
+                {"result": result, "badges": badges_from_facts(result.badges)}
+                for result in found.results
+            ]
+    return render(request, "portal/search.html", context, status=status)
+
+
+@require_GET
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Search-as-you-type (htmx): up to 8 names starting with what was typed."""
+    query = request.GET.get("q", "")
+    try:
+        names = search_engine.suggest(query) if query.strip() else []
+    except DomainError:
+        names = []
+    return render(request, "portal/catalog/_suggestions.html", {"names": names, "query": query})
