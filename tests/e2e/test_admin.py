@@ -16,7 +16,7 @@ from yiwang.core.models import AuditEvent
 def test_operator_enters_a_2027_make_up_workday(demo_site, page: Page, shot):
     get_user_model().objects.create_superuser("ops", "ops@example.cn", "Ops-pass-2026")
     page.goto(demo_site.url + "/admin/")
-    page.get_by_label("用户名").fill("ops")
+    page.get_by_label("账号").fill("ops")
     page.get_by_label("密码").fill("Ops-pass-2026")
     page.get_by_role("button", name="登录").click()
 

@@ -83,7 +83,7 @@ def test_search_box_leads_to_the_search_page_and_keeps_the_query(demo_site, page
 
     expect(page).to_have_url(re.compile(r"/search/\?q="))
     expect(page.get_by_role("searchbox", name="搜索办事事项")).to_have_value("营业执照")
-    expect(page.get_by_role("status")).to_contain_text("事项目录尚未发布")
+    expect(page.get_by_role("status")).to_contain_text("没有找到与“营业执照”相关的事项")
 
 
 def test_keyboard_user_can_skip_to_the_main_content(demo_site, page: Page):

@@ -21,11 +21,18 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from yiwang.catalog.models import ItemVersion
 from yiwang.core.pdf import register_cjk_font, styles
 
-__all__ = ["guide_pdf", "guide_rows", "labels"]
+__all__ = ["days", "guide_pdf", "guide_rows", "labels"]
 
 
 def _join(values) -> str:
     return "、".join(str(v) for v in values if v) or "—"
+
+
+def days(value: int | None, *, none: str = "—") -> str:
+    """A time limit as the guide words it: 0 is 即办 (decided on the spot)."""
+    if value is None:
+        return none
+    return "即办" if value == 0 else f"{value} 个工作日"
 
 
 def labels(version: ItemVersion, field: str) -> list[str]:
@@ -60,8 +67,8 @@ def guide_rows(version: ItemVersion) -> list[tuple[str, str]]:
         ("网上办理深度", _join(labels(version, "online_depth"))),
         ("到办事现场次数", visits),
         ("通办范围", version.get_handling_scope_display()),
-        ("法定办结时限", f"{version.statutory_time_limit} 个工作日"),
-        ("承诺办结时限", f"{version.promised_time_limit} 个工作日"),
+        ("法定办结时限", days(version.statutory_time_limit, none="法律未规定时限")),
+        ("承诺办结时限", days(version.promised_time_limit)),
         ("收费标准及依据", fees or "—"),
         ("结果名称", version.result_name or "—"),
         ("预约办理", "支持" if version.appointment_supported else "不支持"),

@@ -27,6 +27,7 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -223,6 +224,9 @@ def register_person(
         raise DomainError(MISMATCH_MESSAGE)
 
     now = timezone.now()
+    # Hash before the transaction: argon2 takes most of a second, and on SQLite an open write
+    # transaction holds the database's only write lock for as long as it lasts.
+    password_hash = make_password(password)
     try:
         with transaction.atomic():
             consume_code(phone, Purpose.REGISTER)
@@ -237,7 +241,7 @@ def register_person(
                 real_name_verified_at=now,
                 date_joined=now,
             )
-            user.set_password(password)
+            user.password = password_hash
             user.save()
             AgreementAcceptance.objects.create(
                 user=user, agreement=agreement, accepted_at=now, ip=ip or None

@@ -71,7 +71,7 @@ def account(person: Citizen, *, password: str = PASSWORD, **fields) -> User:
 def ensure_agreement() -> None:
     """Put the seeded service agreement back: a transactional test (the browser journeys)
     empties every table afterwards, data migrations' rows too."""
-    migration = importlib.import_module("yiwang.accounts.migrations.0003_persons_service_agreement")
+    migration = importlib.import_module("yiwang.accounts.migrations.0002_seed_service_agreement")
     migration.seed(django_apps, None)
 
 
