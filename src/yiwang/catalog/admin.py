@@ -537,3 +537,7 @@ def _flat(fields):
             yield from field
         else:
             yield field
+
+
+# The search engine's admin pages (同义词, 无结果搜索词, …).
+from yiwang.catalog.search import admin as search_admin  # noqa: E402, F401
