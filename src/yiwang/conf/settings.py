@@ -305,6 +305,24 @@ TASKS = {
     }
 }
 
+# --- cache ---------------------------------------------------------------------------------
+
+PAGE_CACHE_ENTRIES = env(
+    "YIWANG_PAGE_CACHE_ENTRIES",
+    2000,
+    kind="int",
+    help="How many pages (public 办事指南 for visitors who are not signed in) each web process "
+    "keeps in memory; a guide page is about 40 KB. Make it cover the published guides times the "
+    "region and 长者模式 choices people use; beyond one machine use a shared cache instead.",
+    group="cache",
+)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
+    }
+}
+
 # --- logging -------------------------------------------------------------------------------
 
 LOG_LEVEL = env(

@@ -7,8 +7,8 @@ visitors without a session or messages cookie, so a cached page can never show s
 name, acting enterprise or messages — and the page holds no CSRF token (the region and 长者模式
 forms, its only POST forms, are CSRF-exempt: they set display cookies only).
 
-The key holds what changes the page for an anonymous visitor: host, path and query, the region
-and 长者模式 cookies, and the catalogue's :func:`~yiwang.catalog.freshness.generation`, so a
+The key holds what changes the page for an anonymous visitor: scheme, host, path and query,
+the region and 长者模式 cookies, and the catalogue's :func:`~yiwang.catalog.freshness.generation`, so a
 publication makes every cached copy stale at once. Views are counted in memory and written to
 the database in batches (popularity is a ranking signal, not an account).
 """
@@ -51,6 +51,7 @@ def _cacheable(request: HttpRequest) -> bool:
 def _key(request: HttpRequest) -> str:
     parts = "|".join(
         [
+            request.scheme,
             request.get_host(),
             request.get_full_path(),
             request.COOKIES.get(preferences.REGION_COOKIE, ""),

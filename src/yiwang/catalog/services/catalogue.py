@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
 from yiwang.catalog import freshness, search
@@ -243,9 +243,15 @@ def count_view(item: ServiceItem) -> None:
 def count_views(counts: dict[str, int]) -> None:
     """Add buffered guide views (实施编码 → views) in one transaction: the portal counts views
     in memory and writes them in batches, so reading a guide costs no write."""
-    with transaction.atomic():
-        for code, views in sorted(counts.items()):
-            ServiceItem.objects.filter(code=code).update(view_count=F("view_count") + views)
+    if not counts:
+        return
+    added = Case(
+        *(When(code=code, then=Value(views)) for code, views in counts.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    # One UPDATE for the whole batch, whatever its size.
+    ServiceItem.objects.filter(code__in=list(counts)).update(view_count=F("view_count") + added)
 
 
 def count_application(item: ServiceItem) -> None:
