@@ -8,8 +8,9 @@ name, acting enterprise or messages — and the page holds no CSRF token (the re
 forms, its only POST forms, are CSRF-exempt: they set display cookies only).
 
 The key holds what changes the page for an anonymous visitor: scheme, host, path and query,
-the region and 长者模式 cookies, and the catalogue's :func:`~yiwang.catalog.freshness.generation`, so a
-publication makes every cached copy stale at once. Views are counted in memory and written to
+the region and 长者模式 cookies, and the catalogue's publication stamp
+(:func:`~yiwang.catalog.freshness.generation`), so a publication makes every cached copy stale
+at once. Views are counted in memory and written to
 the database in batches (popularity is a ranking signal, not an account).
 """
 
