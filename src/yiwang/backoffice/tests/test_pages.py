@@ -230,3 +230,32 @@ def test_new_staff_must_change_the_initial_password(world, client):
     user.refresh_from_db()
     assert user.must_change_password is False
     assert fresh.get("/backoffice/").status_code == 200
+
+
+def test_wrong_old_password_is_refused_by_the_service_and_audited_nothing(world, client):
+    from yiwang.core.models import AuditEvent
+
+    user = staff("fresh2", "新人", ("window_clerk", world.haishu.organization))
+    fresh = sign_in_staff(client, user)
+    before = AuditEvent.objects.filter(action="account.password_change").count()
+    response = fresh.post(
+        "/backoffice/password/",
+        {
+            "old_password": "not-it",
+            "new_password1": "Another-Pass-2026",
+            "new_password2": "Another-Pass-2026",
+        },
+    )
+    assert response.status_code == 400
+    assert "原密码不正确" in response.content.decode()
+    assert AuditEvent.objects.filter(action="account.password_change").count() == before
+    mismatch = fresh.post(
+        "/backoffice/password/",
+        {
+            "old_password": STAFF_PASSWORD,
+            "new_password1": "Another-Pass-2026",
+            "new_password2": "Another-Pass-2027",
+        },
+    )
+    assert mismatch.status_code == 400
+    assert "两次输入的新密码不一致" in mismatch.content.decode()

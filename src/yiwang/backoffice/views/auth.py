@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yiwang.accounts import services
 from yiwang.accounts.models import User
 from yiwang.accounts.services import staff_auth
 from yiwang.backoffice.decorators import staff_required
-from yiwang.core import audit
 from yiwang.core.errors import DomainError
 from yiwang.core.http import client_ip
 
@@ -132,19 +132,32 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def change_password(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        user.must_change_password = False
-        user.save(update_fields=["must_change_password"])
-        audit.record(
-            "account.password_change",
-            actor=f"user:{user.pk}",
-            actor_label=user.username,
-            object_type="user",
-            object_id=user.pk,
-            ip=client_ip(request),
-        )
-        update_session_auth_hash(request, user)
-        return redirect("backoffice:home")
-    return render(request, "backoffice/password.html", {"form": form})
+    # Django's form only renders the three fields; the change itself is the accounts service
+    # (throttled old-password check, password rules, audit) that the portal uses too.
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        new = request.POST.get("new_password1", "")
+        if new != request.POST.get("new_password2", ""):
+            errors["new_password2"] = ["两次输入的新密码不一致"]
+        else:
+            try:
+                user = services.change_password(
+                    request.user,
+                    old_password=request.POST.get("old_password", ""),
+                    new_password=new,
+                    ip=client_ip(request),
+                )
+            except DomainError as exc:
+                field = {"new_password": "new_password1"}.get(exc.field or "", exc.field)
+                errors.setdefault(field or "__all__", []).append(exc.message)
+            else:
+                update_session_auth_hash(request, user)
+                return redirect("backoffice:home")
+    form = PasswordChangeForm(request.user)
+    fields = [(field, errors.get(field.name, [])) for field in form]
+    return render(
+        request,
+        "backoffice/password.html",
+        {"fields": fields, "form_errors": errors.get("__all__", [])},
+        status=400 if errors else 200,
+    )
