@@ -31,7 +31,7 @@ from django.contrib.auth.hashers import make_password
 from yiwang.accounts.constants import RegistrationChannel, Role, UserKind
 from yiwang.accounts.models import Enterprise, User
 from yiwang.accounts.permissions import grant_role
-from yiwang.accounts.services import register_enterprise
+from yiwang.accounts.services import provision_account, register_enterprise
 from yiwang.core.identifiers import generate_person_id, generate_uscc
 from yiwang.demo.base import Tally
 from yiwang.demo.province import organization_for
@@ -333,22 +333,8 @@ def _demo_password_hash() -> str:
 
 
 def _upsert_user(user: User | None, fields: dict) -> tuple[User, bool, bool]:
-    """Create the user with the demo password, or bring its fields back to ``fields``.
-
-    The password of an existing account is left alone: hashing (argon2) is slow on purpose,
-    and someone trying the demo may have changed it.
-    """
-    if user is None:
-        user = User(**fields)
-        user.password = _demo_password_hash()
-        user.save()
-        return user, True, False
-    changed = [name for name, value in fields.items() if getattr(user, name) != value]
-    for name in changed:
-        setattr(user, name, fields[name])
-    if changed:
-        user.save()
-    return user, False, bool(changed)
+    """Create the user with the demo password, or bring its fields back to ``fields``."""
+    return provision_account(user, fields, password_hash=_demo_password_hash())
 
 
 def _load_citizens(tally: Tally) -> list[User]:
@@ -388,6 +374,13 @@ def _scope(region_code: str | None, key: str | None) -> dict:
     return {"organization": organization_for(region, key)}
 
 
+def _totp_confirmed_at_of(username: str):
+    """Keep the enrolment time of an account that already has one (a second run changes
+    nothing), else the demo's fixed time."""
+    existing = User.objects.filter(username=username).values_list("totp_confirmed_at", flat=True)
+    return next(iter(existing), None) or _TOTP_CONFIRMED_AT
+
+
 def _load_staff(tally: Tally) -> None:
     for staff in STAFF:
         user, created, changed = _upsert_user(
@@ -400,11 +393,10 @@ def _load_staff(tally: Tally) -> None:
                 "is_staff": staff.superuser,
                 "is_superuser": staff.superuser,
                 "totp_secret": DEMO_TOTP_SECRET,
+                # the demo's published TOTP secret counts as enrolled from the start
+                "totp_confirmed_at": _totp_confirmed_at_of(staff.username),
             },
         )
-        if user.totp_confirmed_at is None:
-            user.totp_confirmed_at = _TOTP_CONFIRMED_AT
-            user.save(update_fields=["totp_confirmed_at"])
         for role, region_code, key in staff.roles:
             grant_role(user, role, **_scope(region_code, key))
         tally.total += 1

@@ -64,6 +64,9 @@ from yiwang.accounts.services.profile import (
     send_profile_code,
     update_profile,
 )
+from yiwang.accounts.services.provisioning import (
+    provision_account,
+)
 from yiwang.accounts.services.qr_login import (
     cancel_qr_login,
     collect_qr_login,
@@ -138,6 +141,7 @@ __all__ = [
     "open_staff_account",
     "pending_unban_requests",
     "persons_in_scope",
+    "provision_account",
     "qr_login_status",
     "record_person_business",
     "record_staff_sign_in",
