@@ -235,11 +235,6 @@ def retire_item(item: ServiceItem, *, actor=None, reason: str = "") -> ServiceIt
     return item
 
 
-def count_view(item: ServiceItem) -> None:
-    """One more view of the guide (search ranking, 热门服务); a single UPDATE, no audit."""
-    ServiceItem.objects.filter(pk=item.pk).update(view_count=F("view_count") + 1)
-
-
 def count_views(counts: dict[str, int]) -> None:
     """Add buffered guide views (实施编码 → views) in one transaction: the portal counts views
     in memory and writes them in batches, so reading a guide costs no write."""
