@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import register_converter
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from yiwang.catalog import selectors
 from yiwang.catalog.constants import Audience
@@ -22,6 +22,7 @@ from yiwang.catalog.fields import MultiChoiceField
 from yiwang.catalog.identifiers import IMPLEMENTATION_CODE_PATTERN
 from yiwang.catalog.models import ItemVersion, ServiceItem
 from yiwang.core.errors import DomainError
+from yiwang.core.pagination import limit_offset
 from yiwang.core.problems import Problem
 
 router = Router(tags=["事项与办事指南"])
@@ -402,18 +403,7 @@ class ItemFilter(Schema):
     type: str | None = Field(None, description="事项类型代码，如 XK（行政许可）")
 
 
-class ItemsPageParams(Schema):
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="每页条数（1–100）")
-    offset: int = Field(0, ge=0, description="跳过的条数")
-
-
-class Pagination(LimitOffsetPagination):
-    """limit/offset: 20 by default, at most 100 per page."""
-
-    Input = ItemsPageParams  # a named schema: ninja's default "Input" clashes across routers
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_limit=MAX_LIMIT, **kwargs)
+Pagination = limit_offset("ItemsPageParams", default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
 
 
 def _named(exc: DomainError, name: str) -> DomainError:

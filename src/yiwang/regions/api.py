@@ -9,13 +9,13 @@ time, and ``Query[...]`` as a string cannot be resolved.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from yiwang.core.errors import DomainError
+from yiwang.core.pagination import limit_offset
 from yiwang.core.problems import Problem
 from yiwang.regions import selectors
 from yiwang.regions.models import OrganizationLevel, Region
@@ -74,19 +74,7 @@ class OrganizationFilter(Schema):
     include_descendants: bool = Field(False, description="同时列出下级区划的机构")
 
 
-class RegionsPageParams(Schema):
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="每页条数（1–200）")
-    offset: int = Field(0, ge=0, description="跳过的条数")
-
-
-class Pagination(LimitOffsetPagination):
-    """limit/offset with the platform's bounds: 50 by default, at most 200 per page."""
-
-    # A named schema: ninja's default "Input" would clash with other routers' pagination.
-    Input = RegionsPageParams
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_limit=MAX_LIMIT, **kwargs)
+Pagination = limit_offset("RegionsPageParams", default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
 
 
 @contextmanager

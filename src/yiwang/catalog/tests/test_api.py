@@ -62,6 +62,14 @@ def test_items_list(client, published, orgs):
     assert get(client, "/api/v1/items?object=enterprise")[2] == {"items": [], "count": 0}
 
 
+def test_items_list_bounds_its_page(client, published):
+    assert get(client, "/api/v1/items?offset=10000000")[2] == {"items": [], "count": 1}
+    status, _, body = get(client, "/api/v1/items?offset=99999999999999999999999")
+    assert (status, body["detail"]) == (422, "offset：数值过大")
+    status, _, body = get(client, "/api/v1/items?limit=101")
+    assert (status, body["detail"]) == (422, "limit：数值过大")
+
+
 def test_item_guide(client, published, orgs):
     code = published.item.code
     status, _, body = get(client, f"/api/v1/items/{code.lower()}")
