@@ -13,7 +13,7 @@ from ninja.renderers import JSONRenderer
 
 from yiwang import __version__
 from yiwang.accounts.api import router as accounts_router
-from yiwang.api import errors
+from yiwang.api import errors, idempotency
 from yiwang.catalog.api import router as catalog_router
 from yiwang.catalog.search.api import router as search_router
 from yiwang.core.errors import NotFound
@@ -34,7 +34,9 @@ class YiwangAPI(NinjaAPI):
         """Error responses are documented with the media type they are sent with."""
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
+            for method, operation in operations.items():
+                if method.upper() in idempotency.UNSAFE_METHODS:
+                    _document_idempotency(operation)
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
@@ -42,12 +44,39 @@ class YiwangAPI(NinjaAPI):
         return schema
 
 
+IDEMPOTENCY_PARAMETER = {
+    "name": idempotency.HEADER,
+    "in": "header",
+    "required": False,
+    "description": "幂等键（建议用 UUID）：网络中断后用同一个键重发同一请求，得到第一次的应答"
+    "（带 Idempotent-Replayed: true 头），不会重复办理；同一个键用于不同请求返回 422，"
+    "第一次请求仍在处理时返回 409。成功的应答保留 24 小时。",
+    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$", "maxLength": 255},
+}
+
+
+def _document_idempotency(operation: dict[str, Any]) -> None:
+    """Every write takes the header (``yiwang.api.idempotency``) and may answer its errors."""
+    operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+    problem = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    }
+    responses = operation.setdefault("responses", {})
+    for status, description in (
+        (400, "Bad Request"),
+        (409, "Conflict"),
+        (422, "Unprocessable Content"),
+    ):
+        responses.setdefault(status, {"description": description, **problem})
+
+
 api = YiwangAPI(
     renderer=ChineseJSONRenderer(),
     title="一网 yiwang API",
     version=f"v1 ({__version__})",
     description="互联网+政务服务平台的统一接口：门户、移动端、自助终端、热线与部门业务系统共用。"
-    "错误以 RFC 9457 application/problem+json 返回。",
+    "错误以 RFC 9457 application/problem+json 返回。"
+    "所有写操作接受 Idempotency-Key 请求头，重发不会重复办理。",
     urls_namespace="api-v1",
 )
 errors.install(api)
