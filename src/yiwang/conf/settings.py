@@ -440,6 +440,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # an account opened at a window is closed until its initial password is changed
+    "yiwang.portal.middleware.InitialPasswordMiddleware",
     # after authentication: a key belongs to the signed-in caller
     "yiwang.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

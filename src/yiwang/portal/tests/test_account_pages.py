@@ -238,7 +238,7 @@ def test_first_sign_in_with_an_initial_password_forces_the_change(client):
     )
 
     assert response["Location"] == "/account/password/?next=%2Faccount%2F"
-    assert client.get("/account/")["Location"] == "/account/password/"
+    assert client.get("/account/")["Location"] == "/account/password/?next=%2Faccount%2F"
     page = _text(client.get("/account/password/"))
     assert "首次登录请修改密码" in page
     done = client.post(
@@ -252,6 +252,42 @@ def test_first_sign_in_with_an_initial_password_forces_the_change(client):
     )
     assert done["Location"] == "/account/"
     assert client.get("/account/").status_code == 200  # still signed in
+
+
+def test_until_the_initial_password_is_changed_the_account_can_do_nothing_else(client):
+    person = citizen(12)
+    user = account(person, must_change_password=True)
+    client.force_login(user)
+    closed = [
+        "/account/enterprise/",
+        "/account/access-log/",
+        "/account/profile/",
+        "/items/330203000000000000000000000001/apply/",
+        "/oauth/authorize/?client_id=x&response_type=code",
+    ]
+    for path in closed:
+        response = client.get(path)
+        assert (path, response.status_code) == (path, 302)
+        assert response["Location"].startswith("/account/password/?next=%2F")
+    # a form posted elsewhere is refused without a "next" that would repeat it
+    assert client.post("/account/profile/", {"email": "a@b.cn"})["Location"] == "/account/password/"
+    api = client.get("/api/v1/me/enterprises")
+    assert (api.status_code, api["Content-Type"], api.json()["detail"]) == (
+        403,
+        "application/problem+json",
+        "请先修改初始密码：窗口开户时短信发送的初始密码修改前，账号只能用来修改密码或退出",
+    )
+    # public pages, the change page and sign-out stay open
+    assert client.get("/").status_code == 200
+    assert client.get("/account/password/").status_code == 200
+    assert client.post("/account/logout/")["Location"] == "/"
+    assert client.get("/account/")["Location"].startswith(LOGIN)
+
+
+def test_an_account_with_its_own_password_is_not_stopped(client):
+    client.force_login(account(citizen(13)))
+    assert client.get("/account/access-log/").status_code == 200
+    assert client.get("/api/v1/me/enterprises").status_code == 200
 
 
 def test_sms_sign_in_without_javascript(client):
