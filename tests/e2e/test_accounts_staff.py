@@ -89,8 +89,17 @@ def test_window_registration_then_qr_login(staff_site, browser: Browser, shot):
     shot(pc_page, "qr-login-pc")
     token = QrLogin.objects.latest("id").token
 
+    # the account is closed until the initial password from the SMS is changed: scanning leads
+    # to the change page first, then back to the confirmation
+    initial = re.search(r"初始密码为(\S+?)，", last_sms(PHONE_NUMBER)).group(1)
     phone_page = mobile.new_page()
     phone_page.goto(f"{server.url}/account/qr/{token}/")
+    expect(phone_page.get_by_role("heading", name="首次登录请修改密码")).to_be_visible()
+    shot(phone_page, "qr-login-phone-initial-password")
+    phone_page.locator("#id_old_password").fill(initial)
+    phone_page.locator("#id_new_password").fill("Ziji-mima-2026")
+    phone_page.locator("#id_new_password2").fill("Ziji-mima-2026")
+    phone_page.get_by_role("button", name="确认修改").click()
     expect(phone_page.get_by_role("heading", name="确认在电脑上登录？")).to_be_visible()
     expect(pc_page.locator("#qr-status")).to_contain_text("已扫码", timeout=5000)
     shot(phone_page, "qr-login-phone-confirm")
