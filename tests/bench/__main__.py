@@ -111,8 +111,12 @@ def main(argv: list[str] | None = None) -> None:
         test["NAME"] = f"bench_{connection.settings_dict['NAME']}"
     else:
         test["NAME"] = str(Path(connection.settings_dict["NAME"]).with_name("bench.sqlite3"))
+    existing = groups == ["search"] and os.environ.get("BENCH_SEARCH_EXISTING", "") == "1"
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    # BENCH_SEARCH_EXISTING=1: measure the prepared database itself (tests/bench/search.py).
+    old_name = (
+        None if existing else connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    )
     database = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     rows = None
     try:
@@ -125,7 +129,8 @@ def main(argv: list[str] | None = None) -> None:
                 write_section(lines[0].removeprefix("## ").strip(), lines)
                 print("\n".join(lines))
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if old_name is not None:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
     if rows is None:
         return

@@ -82,62 +82,60 @@ class Backend:
     ) -> tuple[list[Hit], int, bool]:
         """One page of hits, the number of matches and whether that number is exact.
 
-        At most ``cap`` + 1 matches are ranked: when a query matches more (登记 in a million
-        items), the candidates are the first ``cap`` name matches, the first ``cap`` matches in
-        any column and the exact names (``exact_ids``), so the cost of a query is bounded
-        whatever the size of the catalogue; the total is then reported as ``cap``, not exact.
+        At most ``cap`` + 1 matches are counted: when a query matches more (登记 in a million
+        items), the candidates ranked are the first ``cap`` + 1 matches in any column, the first
+        ``cap`` name matches and the exact names (``exact_ids``), so the cost of a query is
+        bounded whatever the size of the catalogue; the total is then reported as ``cap``, not
+        exact. When fewer match, the name matches are among them: every match is ranked.
+        One statement — the candidate scans, the count and the ranking — one round trip.
         """
-        all_columns = self.match(parsed.units, facets, relaxed=relaxed)
-        candidates, params = self._candidates(all_columns, cap + 1)
-        if exact_ids:
-            candidates = f"{candidates} UNION {self._ids(exact_ids)}"
-            params = [*params, *exact_ids]
-        rank = {
-            "region_ranked": region_ranked,
-            "relaxed": relaxed,
-            "limit": limit,
-            "offset": offset,
-        }
-        hits, total = self._rank(parsed, candidates, params, **rank)
+        match_from, match_where, match_params = self.match(parsed.units, facets, relaxed=relaxed)
+        name_from, name_where, name_params = self.match(
+            parsed.units, facets, relaxed=relaxed, name_only=True
+        )
+        score_sql, score_params = self.score(parsed, region_ranked=region_ranked, relaxed=relaxed)
+        exact = f" UNION {self._ids(exact_ids)}" if exact_ids else ""
+        # "matched" is read twice (candidates and count): both databases compute it once.
+        sql = (
+            f"WITH matched AS (SELECT e.id FROM {match_from} WHERE {match_where} LIMIT %s), "
+            f"named AS (SELECT e.id FROM {name_from} WHERE {name_where} LIMIT %s) "
+            f"SELECT {SELECT_COLUMNS}, {score_sql} AS score, "
+            "(SELECT COUNT(*) FROM matched) AS total "
+            f"FROM {ENTRY_TABLE} e WHERE e.id IN "
+            f"(SELECT id FROM matched UNION SELECT id FROM named{exact}) "
+            "ORDER BY score DESC, length(e.name), e.id LIMIT %s OFFSET %s"
+        )
+        params = [
+            *match_params,
+            cap + 1,
+            *name_params,
+            cap,
+            *score_params,
+            *exact_ids,
+            limit,
+            offset,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if rows:
+            total = rows[0][-1]
+        else:
+            with connection.cursor() as cursor:  # a page beyond the last: only the count
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM (SELECT e.id FROM {match_from} WHERE {match_where} "
+                    "LIMIT %s) AS counted",
+                    [*match_params, cap + 1],
+                )
+                total = cursor.fetchone()[0]
+        hits = [self._hit(row) for row in rows]
         if total <= cap:
             return hits, total, True
-        names = self.match(parsed.units, facets, relaxed=relaxed, name_only=True)
-        first, first_params = self._candidates(names, cap)
-        second, second_params = self._candidates(all_columns, cap)
-        candidates = f"{first} UNION {second}"
-        params = [*first_params, *second_params]
-        if exact_ids:
-            candidates = f"{candidates} UNION {self._ids(exact_ids)}"
-            params = [*params, *exact_ids]
-        hits, _ = self._rank(parsed, candidates, params, **rank)
         return hits, cap, False
-
-    @staticmethod
-    def _candidates(match: tuple[str, str, list], limit: int) -> tuple[str, list]:
-        match_from, match_where, match_params = match
-        # A subquery with its own LIMIT: the scan stops after ``limit`` matches.
-        sql = f"SELECT * FROM (SELECT e.id FROM {match_from} WHERE {match_where} LIMIT %s) AS c"
-        return sql, [*match_params, limit]
 
     @staticmethod
     def _ids(ids: tuple[int, ...]) -> str:
         return f"SELECT id FROM {ENTRY_TABLE} WHERE id IN ({', '.join(['%s'] * len(ids))})"
-
-    def _rank(self, parsed, candidates, params, *, region_ranked, relaxed, limit, offset):
-        score_sql, score_params = self.score(parsed, region_ranked=region_ranked, relaxed=relaxed)
-        sql = (
-            f"SELECT {SELECT_COLUMNS}, {score_sql} AS score, COUNT(*) OVER () AS total "
-            f"FROM {ENTRY_TABLE} e WHERE e.id IN ({candidates}) "
-            "ORDER BY score DESC, length(e.name), e.id LIMIT %s OFFSET %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*score_params, *params, limit, offset])
-            rows = cursor.fetchall()
-        if not rows and offset:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) FROM ({candidates}) AS counted", params)
-                return [], cursor.fetchone()[0]
-        return [self._hit(row) for row in rows], (rows[0][-1] if rows else 0)
 
     @staticmethod
     def _hit(row) -> Hit:

@@ -338,3 +338,20 @@ def test_retired_name_is_no_longer_suggested(catalogue):
     assert search.suggest("出生医学") == ["出生医学证明"]
     retire_item(catalogue["birth"], reason="测试")
     assert search.suggest("出生医学") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_log_row_commits_on_its_own_without_waiting_for_the_disk(orgs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish("婚姻登记", orgs["civil"], result_name="结婚证")
+    with CaptureQueriesContext(connection) as queries:
+        found = search.search("结婚", region=HAISHU)
+    assert found.results[0].name == "婚姻登记"
+    assert list(SearchLog.objects.values_list("query", "result_count", "region_code")) == [
+        ("结婚", 1, HAISHU)
+    ]
+    asynchronous = [q["sql"] for q in queries if "synchronous_commit" in q["sql"]]
+    expected = ["SET LOCAL synchronous_commit TO OFF"] if connection.vendor == "postgresql" else []
+    assert asynchronous == expected
