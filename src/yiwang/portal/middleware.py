@@ -26,9 +26,13 @@ from yiwang.core.problems import PROBLEM_TYPES
 
 MESSAGE = "请先修改初始密码：窗口开户时短信发送的初始密码修改前，账号只能用来修改密码或退出"
 CLOSED = re.compile(r"^/(?:account/|oauth/|api/|items/[^/]+/apply/)")
-# What stays open: changing the password, and signing in, out or up (the API's sign-in answer
-# says must_change_password, so an app can send the user to the change page).
+# What stays open: changing or resetting the password, and signing in, out or up (the API's
+# sign-in answer says must_change_password, so an app knows to call /api/v1/auth/password);
+# and, to read, what the API serves to anyone: the catalogue, regions and its own description.
 OPEN_API = "/api/v1/auth/"
+PUBLIC_API = re.compile(
+    r"^/api/v1/(?:$|items|themes|departments|regions|organizations|problems/|docs|openapi\.json)"
+)
 OPEN_PAGES = (
     "portal:account-password",
     "portal:account-logout",
@@ -61,6 +65,7 @@ class InitialPasswordMiddleware:
             or not CLOSED.match(request.path)
             or request.path in self._pages()
             or request.path.startswith(OPEN_API)
+            or (request.method in ("GET", "HEAD") and PUBLIC_API.match(request.path))
         ):
             return self.get_response(request)
         if request.path.startswith("/api/"):

@@ -7,7 +7,8 @@ field name in ``errors``; rate limits are 429 with ``Retry-After``.
 
 These endpoints take no session, so they are not CSRF-checked: an app or kiosk has no CSRF token
 before it signs in. They change nothing for a signed-in browser that a forged request could
-abuse beyond signing it out.
+abuse beyond signing it out. The one exception, ``/auth/password`` (change the password of the
+signed-in person), authenticates by session and is CSRF-checked like every session write.
 
 No ``from __future__ import annotations``: ninja reads the annotations at import time.
 """
@@ -15,12 +16,13 @@ No ``from __future__ import annotations``: ninja reads the annotations at import
 from datetime import datetime
 from typing import Literal
 
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from yiwang.accounts import services
+from yiwang.accounts.api.sessions import PersonSession
 from yiwang.accounts.models import User
 from yiwang.accounts.services.sms_codes import Purpose
 from yiwang.core.errors import Forbidden, NotFound
@@ -67,6 +69,20 @@ class LoginIn(Schema):
     password: str = Field("", max_length=128)
     phone: str = Field("", max_length=20, description="sms：绑定手机号")
     sms_code: str = Field("", max_length=10)
+
+
+class PasswordChangeIn(Schema):
+    old_password: str = Field(
+        ..., max_length=128, description="原密码（窗口开户时为短信中的初始密码）"
+    )
+    new_password: str = Field(..., max_length=128)
+
+
+class PasswordResetIn(Schema):
+    id_number: str = Field(..., max_length=30, description="公民身份号码")
+    phone: str = Field(..., max_length=20, description="绑定手机号")
+    sms_code: str = Field(..., max_length=10, description="purpose=reset_password 的短信验证码")
+    new_password: str = Field(..., max_length=128)
 
 
 class MeOut(Schema):
@@ -157,6 +173,40 @@ def sign_in(request: HttpRequest, payload: LoginIn):
         raise Forbidden("工作人员账号请从工作人员登录入口登录（需动态口令）")
     login(request, user, backend=BACKEND)
     return _me(user)
+
+
+@router.post(
+    "/auth/password",
+    response={200: MeOut, 401: Problem, **ERRORS},
+    auth=PersonSession(),
+    summary="修改密码",
+)
+def change_password(request: HttpRequest, payload: PasswordChangeIn):
+    """Change the signed-in person's password; the old one is asked again (wrong tries are
+    limited). Also the forced change of a window-opened account's initial password, the one
+    thing such an account may do before it (``must_change_password`` in the sign-in answer)."""
+    user = services.change_password(
+        request.auth,
+        old_password=payload.old_password,
+        new_password=payload.new_password,
+        ip=client_ip(request),
+    )
+    update_session_auth_hash(request, user)
+    return _me(user)
+
+
+@router.post("/auth/password-reset", response={204: None, **ERRORS}, summary="找回密码")
+def reset_password(request: HttpRequest, payload: PasswordResetIn):
+    """Set a new password with the SMS code sent for purpose=reset_password (ID number and bound
+    phone must belong together); lifts a sign-in lockout. Then sign in with the new password."""
+    services.reset_password(
+        id_number=payload.id_number,
+        phone=payload.phone,
+        sms_code=payload.sms_code,
+        new_password=payload.new_password,
+        ip=client_ip(request),
+    )
+    return Status(204, None)
 
 
 @router.post("/auth/logout", response={204: None})

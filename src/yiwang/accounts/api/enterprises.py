@@ -14,25 +14,14 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
-from ninja.security import SessionAuth
 
 from yiwang.accounts import selectors, services
-from yiwang.accounts.constants import DelegationRole, UserKind
+from yiwang.accounts.api.sessions import PersonSession
+from yiwang.accounts.constants import DelegationRole
 from yiwang.accounts.models import Enterprise, Grant, GrantScope, User
 from yiwang.core.errors import NotFound
 from yiwang.core.http import client_ip
 from yiwang.core.problems import Problem
-
-
-class PersonSession(SessionAuth):
-    """A signed-in, active person (not a staff account)."""
-
-    def authenticate(self, request: HttpRequest, key):
-        user = request.user
-        if user.is_authenticated and user.is_active and user.kind == UserKind.PERSON:
-            return user
-        return None
-
 
 router = Router(tags=["法人用户与授权"], auth=PersonSession())
 

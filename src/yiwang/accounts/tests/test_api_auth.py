@@ -147,3 +147,67 @@ def test_missing_fields_are_a_422_naming_them(client):
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
     assert {"payload.id_number", "payload.phone", "payload.password"} <= fields
+
+
+def test_a_window_opened_account_changes_its_initial_password_through_the_api():
+    from django.test import Client
+
+    person = citizen(20)
+    account(person, must_change_password=True)
+    app = Client(enforce_csrf_checks=True)  # an app keeps the cookies, CSRF token included
+    signed_in = _post(app, "login", {"identifier": person.phone, "password": PASSWORD})
+    assert signed_in.json()["must_change_password"] is True
+    closed = app.get("/api/v1/me/enterprises")
+    assert (closed.status_code, closed.json()["detail"]) == (
+        403,
+        "请先修改初始密码：窗口开户时短信发送的初始密码修改前，账号只能用来修改密码或退出",
+    )
+    # what anyone may read stays open
+    assert app.get("/api/v1/themes").status_code == 200
+    assert app.get("/api/v1/items?limit=1").status_code == 200
+
+    body = {"old_password": "wrong", "new_password": "Xin-mima-2027"}
+    no_token = app.post("/api/v1/auth/password", body, content_type="application/json")
+    assert no_token.status_code == 403  # a session write needs the CSRF token
+    token = {"X-CSRFToken": app.cookies["csrftoken"].value}  # set by the sign-in answer
+    wrong = app.post("/api/v1/auth/password", body, content_type="application/json", headers=token)
+    assert (wrong.status_code, wrong.json()["errors"]) == (
+        400,
+        [{"field": "old_password", "message": "原密码不正确"}],
+    )
+    body["old_password"] = PASSWORD
+    changed = app.post(
+        "/api/v1/auth/password", body, content_type="application/json", headers=token
+    )
+    assert (changed.status_code, changed.json()["must_change_password"]) == (200, False)
+    assert app.get("/api/v1/me/enterprises").status_code == 200  # still signed in, now open
+
+
+def test_change_password_needs_a_signed_in_person(client):
+    response = _post(client, "password", {"old_password": "a", "new_password": "b"})
+    assert (response.status_code, response.json()["detail"]) == (401, "请先登录")
+
+
+def test_password_reset_by_sms_through_the_api(client):
+    person = citizen(21)
+    user = account(person)
+    sent = _post(
+        client,
+        "sms-codes",
+        {"purpose": "reset_password", "phone": person.phone, "id_number": person.id_number},
+    )
+    assert sent.status_code == 202
+    reset = {
+        "id_number": person.id_number,
+        "phone": person.phone,
+        "sms_code": "000000",
+        "new_password": "Xin-mima-2027",
+    }
+    wrong = _post(client, "password-reset", reset)
+    assert (wrong.status_code, wrong.json()["errors"][0]["field"]) == (400, "sms_code")
+    reset["sms_code"] = sms_codes(person.phone)[-1]
+    assert _post(client, "password-reset", reset).status_code == 204
+    user.refresh_from_db()
+    assert user.check_password("Xin-mima-2027")
+    again = _post(client, "login", {"identifier": person.phone, "password": "Xin-mima-2027"})
+    assert again.status_code == 200

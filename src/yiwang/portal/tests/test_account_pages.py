@@ -241,6 +241,7 @@ def test_first_sign_in_with_an_initial_password_forces_the_change(client):
     assert client.get("/account/")["Location"] == "/account/password/?next=%2Faccount%2F"
     page = _text(client.get("/account/password/"))
     assert "首次登录请修改密码" in page
+    assert '<a href="/account/password/forgot/">用绑定手机的短信验证码重设密码</a>' in page
     done = client.post(
         "/account/password/",
         {
