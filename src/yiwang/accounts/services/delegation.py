@@ -29,6 +29,7 @@ from yiwang.accounts import selectors
 from yiwang.accounts.constants import MAX_DELEGATION_LEVEL, DelegationRole, GrantStatus, UserKind
 from yiwang.accounts.models import Enterprise, Grant, GrantScope, User
 from yiwang.accounts.selectors import grants_for_enterprise, grants_of
+from yiwang.catalog.models import ServiceItem, Theme
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, DomainError, Forbidden, NotFound
 from yiwang.core.identifiers import IdentifierError, validate_uscc
@@ -108,7 +109,25 @@ def _codes(values: Iterable[str], field: str) -> list[str]:
             raise DomainError(f"编码“{code[:20]}…”过长：不超过{MAX_CODE_LENGTH}个字符", field=field)
         if code not in cleaned:
             cleaned.append(code)
+    _check_known(cleaned, field)
     return cleaned
+
+
+def _check_known(codes: list[str], field: str) -> None:
+    """A scope names service items (实施编码) and themes of the catalogue: a mistyped code would
+    make a grant that silently covers nothing."""
+    if not codes:
+        return
+    if field == "item_codes":
+        known = set(ServiceItem.objects.filter(code__in=codes).values_list("code", flat=True))
+        label = "事项实施编码"
+    else:
+        known = set(Theme.objects.filter(code__in=codes).values_list("code", flat=True))
+        label = "主题代码"
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        shown = "、".join(unknown[:5]) + ("等" if len(unknown) > 5 else "")
+        raise DomainError(f"以下{label}在事项目录中不存在：{shown}", field=field)
 
 
 def _scope_codes(grant: Grant) -> tuple[set[str], set[str]]:

@@ -8,6 +8,8 @@ from django.utils import timezone
 from yiwang.accounts import selectors, services
 from yiwang.accounts.constants import GrantStatus
 from yiwang.accounts.models import Grant, GrantScope
+from yiwang.catalog.models import ServiceItem
+from yiwang.catalog.tests.factories import ServiceItemFactory
 from yiwang.core.errors import Conflict, DomainError, Forbidden, NotFound
 from yiwang.core.models import AuditEvent
 
@@ -18,6 +20,14 @@ pytestmark = pytest.mark.django_db
 # 实施编码-like codes (31 characters); accounts compares them as codes only
 ITEM_A = "113302030025000000400011100000A"
 ITEM_B = "113302030025000000400011100000B"
+
+
+@pytest.fixture(autouse=True)
+def catalogue_items(db):
+    """Scopes name items of the catalogue: two service items carrying these codes."""
+    for code in (ITEM_A, ITEM_B):
+        item = ServiceItemFactory()
+        ServiceItem.objects.filter(pk=item.pk).update(code=code)
 
 
 @pytest.fixture
@@ -202,7 +212,7 @@ def test_re_delegation_stays_within_the_grantors_scope(people, company):
         people["manager"],
         all_items=False,
         item_codes=[ITEM_A],
-        theme_codes=["T01"],
+        theme_codes=["E01"],
     )
     with pytest.raises(DomainError) as caught:
         delegate(company, people["manager"], people["handler"], all_items=True)
@@ -220,9 +230,9 @@ def test_re_delegation_stays_within_the_grantors_scope(people, company):
     )
     with pytest.raises(DomainError) as caught:
         delegate(
-            company, people["manager"], people["handler"], all_items=False, theme_codes=["T02"]
+            company, people["manager"], people["handler"], all_items=False, theme_codes=["E02"]
         )
-    assert caught.value.message == "以下主题不在上级授权的范围内：T02"
+    assert caught.value.message == "以下主题不在上级授权的范围内：E02"
 
     level3 = delegate(
         company,
@@ -255,7 +265,7 @@ def test_can_act_for_checks_the_scope(people, company):
     assert services.can_act_for(people["handler"], company)
     assert services.can_act_for(people["handler"], company, item_code=ITEM_A)
     assert not services.can_act_for(people["handler"], company, item_code=ITEM_B)
-    assert not services.can_act_for(people["handler"], company, theme_code="T01")
+    assert not services.can_act_for(people["handler"], company, theme_code="E01")
     assert not services.can_act_for(people["other"], company)
 
 
@@ -354,20 +364,20 @@ def test_change_stays_within_the_parent_and_is_audited(people, company):
         services.change_grant(level3, people["manager"], valid_until=days(31))
     assert caught.value.field == "valid_until"
     changed = services.change_grant(
-        level3, people["manager"], valid_until=days(25), all_items=False, theme_codes=["T01"]
+        level3, people["manager"], valid_until=days(25), all_items=False, theme_codes=["E01"]
     )
 
     assert (changed.valid_until, changed.all_items, scopes(changed)) == (
         days(25),
         False,
-        [("theme", "T01")],
+        [("theme", "E01")],
     )
     event = AuditEvent.objects.get(action="accounts.grant.changed")
     assert (event.before["valid_until"], event.after["valid_until"]) == (
         days(20).isoformat(),
         days(25).isoformat(),
     )
-    assert event.after["theme_codes"] == ["T01"]
+    assert event.after["theme_codes"] == ["E01"]
     assert level2.grantee == people["manager"]
 
 
@@ -490,3 +500,37 @@ def test_the_tree_shows_levels_and_the_in_effect_state(people, company):
     assert [a.role_label for a in selectors.enterprises_for(people["rep"])] == ["法定代表人"]
     assert timezone.localdate() + timedelta(days=3) == days(3)
     assert GrantScope.objects.count() == 0
+
+
+def test_a_scope_names_only_codes_of_the_catalogue(people, company):
+    with pytest.raises(DomainError) as caught:
+        services.grant(
+            company,
+            people["rep"],
+            people["manager"].id_number,
+            role="manager",
+            valid_from=days(0),
+            valid_until=days(30),
+            all_items=False,
+            item_codes=[ITEM_A, "xyz"],
+        )
+    assert (caught.value.field, caught.value.message) == (
+        "item_codes",
+        "以下事项实施编码在事项目录中不存在：XYZ",
+    )
+    with pytest.raises(DomainError) as caught:
+        services.grant(
+            company,
+            people["rep"],
+            people["manager"].id_number,
+            role="manager",
+            valid_from=days(0),
+            valid_until=days(30),
+            all_items=False,
+            theme_codes=["T01"],
+        )
+    assert (caught.value.field, caught.value.message) == (
+        "theme_codes",
+        "以下主题代码在事项目录中不存在：T01",
+    )
+    assert not Grant.objects.filter(grantee=people["manager"]).exists()
