@@ -103,9 +103,15 @@ def validate_name(name: str | None, *, field: str = "name") -> str:
 
 
 def validate_person_id_field(id_number: str | None, *, field: str = "id_number") -> str:
-    """:func:`yiwang.core.identifiers.validate_person_id`, its error attached to ``field``."""
+    """:func:`yiwang.core.identifiers.validate_person_id`, its error attached to ``field``.
+
+    Spaces and full-width characters are what people type when they copy the number in groups
+    (330205 1988 0901 9407) or with a Chinese input method: removed and folded first, as at
+    sign-in, so the validator only speaks about the number itself.
+    """
+    typed = "".join(unicodedata.normalize("NFKC", id_number or "").split())
     try:
-        return validate_person_id(id_number or "")
+        return validate_person_id(typed)
     except IdentifierError as exc:
         exc.field = field
         raise

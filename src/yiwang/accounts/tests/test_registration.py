@@ -271,3 +271,10 @@ def test_new_agreement_version_must_be_the_one_accepted(clock):  # noqa: F811
     assert refused.value.field == "agreement"
     user = _register(person, code=sms_codes(person.phone)[-1], agreement_version="2")
     assert AgreementAcceptance.objects.get(user=user).agreement.version == "2"
+
+
+def test_an_id_number_typed_in_groups_or_full_width_is_read_as_the_number():
+    from yiwang.accounts.services.registration import validate_person_id_field
+
+    assert validate_person_id_field("110105 1949 1231 002x") == "11010519491231002X"
+    assert validate_person_id_field("１１０１０５１９４９１２３１００２Ｘ") == "11010519491231002X"
