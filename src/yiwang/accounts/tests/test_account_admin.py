@@ -240,3 +240,43 @@ def test_unban_can_be_rejected(world):
     citizen.refresh_from_db()
     assert citizen.is_active is False
     assert UnbanRequest.objects.get().status == UnbanRequest.Status.REJECTED
+
+
+def test_initial_passwords_have_no_look_alike_characters_and_pass_the_validators(world):
+    from django.contrib.auth.password_validation import validate_password
+
+    user = account_admin.open_staff_account(
+        world.haishu.admin,
+        username="elder.clerk",
+        name="老窗口",
+        phone="13900006666",
+        organization=world.haishu.organization,
+    )
+    sent = last_sms("13900006666").split("初始密码为", 1)[1].split("，", 1)[0]
+    assert user.check_password(sent) is True
+    samples = [sent, *(account_admin.random_password() for _ in range(300))]
+    for password in samples:
+        assert len(password) == 13
+        assert set(password) <= set("abcdefghijkmnpqrstuvwxyz23456789")
+        assert any(c.isdigit() for c in password)
+        assert any(c.isalpha() for c in password)
+        validate_password(password, user=user)  # raises ValidationError if refused
+    assert not set("".join(samples)) & set("lI1Oo0")
+    assert len(set(samples)) == len(samples)
+
+
+def test_a_rejection_with_a_reason_keeps_it_and_an_empty_one_is_refused(world):
+    citizen = person(1, world.haishu.organization)
+    account_admin.disable_account(world.haishu.admin, citizen, reason="冒用他人身份")
+    request = account_admin.request_unban(world.haishu.admin, citizen, reason="核实为本人")
+    with pytest.raises(DomainError) as empty:
+        account_admin.reject_unban(world.security_admin, request, reason="  ")
+    assert empty.value.message == "请填写驳回理由"
+    assert empty.value.field == "reason"
+    with pytest.raises(DomainError) as long:
+        account_admin.reject_unban(world.security_admin, request, reason="因" * 201)
+    assert long.value.message == "驳回理由不超过 200 个字"
+    assert UnbanRequest.objects.get().status == UnbanRequest.Status.PENDING
+    account_admin.reject_unban(world.security_admin, request, reason=" 未提供身份证明 ")
+    event = AuditEvent.objects.get(action="account.unban_reject")
+    assert event.after == {"unban_request": request.pk, "reason": "未提供身份证明"}

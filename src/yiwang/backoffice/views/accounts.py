@@ -77,10 +77,9 @@ def account_new(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/accounts/new.html", context)
 
 
-@staff_required(roles=ADMIN_ROLES)
-@require_GET
-def account_detail(request: HttpRequest, uid) -> HttpResponse:
-    user = _account(request, uid)
+def _detail_page(
+    request: HttpRequest, user, *, errors: dict | None = None, typed: dict | None = None, status=200
+) -> HttpResponse:
     return render(
         request,
         "backoffice/accounts/detail.html",
@@ -95,8 +94,17 @@ def account_detail(request: HttpRequest, uid) -> HttpResponse:
             "organizations": list(Organization.objects.order_by("pk")[:500])
             if user.kind == "staff"
             else [],
+            "errors": errors or {},
+            "typed": typed or {},
         },
+        status=status,
     )
+
+
+@staff_required(roles=ADMIN_ROLES)
+@require_GET
+def account_detail(request: HttpRequest, uid) -> HttpResponse:
+    return _detail_page(request, _account(request, uid))
 
 
 def _act(request: HttpRequest, uid, action) -> HttpResponse:
@@ -112,28 +120,46 @@ def _act(request: HttpRequest, uid, action) -> HttpResponse:
     return redirect("backoffice:account", uid=user.uid)
 
 
+def _act_with_reason(request: HttpRequest, uid, form: str, action) -> HttpResponse:
+    """Like :func:`_act` for the forms with a typed reason (停用, 申请解封): a refused reason
+    shows the page again with the message beside that form and the reason as typed, not a
+    redirect that would lose it. Other refusals (the account's state changed meanwhile, so the
+    form is gone from the page) are shown as a message above the fresh page, as in :func:`_act`."""
+    user = _account(request, uid)
+    reason = request.POST.get("reason", "")
+    try:
+        text = action(user, reason)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        if exc.field == "reason":
+            return _detail_page(
+                request, user, errors={form: exc.message}, typed={form: reason}, status=exc.status
+            )
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, text)
+    return redirect("backoffice:account", uid=user.uid)
+
+
 @staff_required(roles=ADMIN_ROLES)
 @require_POST
 def account_disable(request: HttpRequest, uid) -> HttpResponse:
-    def act(user):
-        account_admin.disable_account(
-            request.user, user, reason=request.POST.get("reason", ""), ip=client_ip(request)
-        )
+    def act(user, reason):
+        account_admin.disable_account(request.user, user, reason=reason, ip=client_ip(request))
         return "账号已停用，已短信通知用户。"
 
-    return _act(request, uid, act)
+    return _act_with_reason(request, uid, "disable", act)
 
 
 @staff_required(roles=ADMIN_ROLES)
 @require_POST
 def account_unban_request(request: HttpRequest, uid) -> HttpResponse:
-    def act(user):
-        account_admin.request_unban(
-            request.user, user, reason=request.POST.get("reason", ""), ip=client_ip(request)
-        )
+    def act(user, reason):
+        account_admin.request_unban(request.user, user, reason=reason, ip=client_ip(request))
         return "解封申请已提交，须由另一名管理员审批。"
 
-    return _act(request, uid, act)
+    return _act_with_reason(request, uid, "unban", act)
 
 
 @staff_required(roles=ADMIN_ROLES)
@@ -169,24 +195,41 @@ def account_revoke_role(request: HttpRequest, uid, assignment_id: int) -> HttpRe
     return _act(request, uid, act)
 
 
+DECISIONS = ("approve", "reject")
+
+
 @staff_required(roles=ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
 def unban_requests(request: HttpRequest) -> HttpResponse:
     pending = account_admin.pending_unban_requests(request.user)
-    if request.method == "POST":
-        item = next((r for r in pending if str(r.pk) == request.POST.get("request")), None)
-        if item is None:
-            raise NotFound("解封申请不存在，或不在您的审批范围内")
-        try:
-            if request.POST.get("decision") == "approve":
-                account_admin.approve_unban(request.user, item, ip=client_ip(request))
-                messages.success(request, "已批准解封，已短信通知用户。")
-            else:
-                account_admin.reject_unban(request.user, item, ip=client_ip(request))
-                messages.success(request, "已驳回解封申请。")
-        except DomainError as exc:
-            if exc.status in (403, 404):
-                raise
+    context = {"pending": pending, "error": None}
+    if request.method == "GET":
+        return render(request, "backoffice/accounts/unban_requests.html", context)
+    item = next((r for r in pending if str(r.pk) == request.POST.get("request")), None)
+    if item is None:
+        raise NotFound("解封申请不存在，或不在您的审批范围内")
+    decision = request.POST.get("decision", "")
+    reason = request.POST.get("reason", "")
+    try:
+        # Only an explicit choice decides: a POST without one (an old page, a hand-made
+        # request) must not quietly reject.
+        if decision not in DECISIONS:
+            raise DomainError("请选择“批准”或“驳回”", field="decision")
+        if decision == "approve":
+            account_admin.approve_unban(request.user, item, ip=client_ip(request))
+            messages.success(request, "已批准解封，已短信通知用户。")
+        else:
+            account_admin.reject_unban(request.user, item, reason=reason, ip=client_ip(request))
+            messages.success(request, "已驳回解封申请。")
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        if exc.field not in ("decision", "reason"):
+            # e.g. decided by another administrator meanwhile: the fresh list says it all.
             messages.error(request, exc.message)
-        return redirect("backoffice:unban-requests")
-    return render(request, "backoffice/accounts/unban_requests.html", {"pending": pending})
+            return redirect("backoffice:unban-requests")
+        context["error"] = {"request": item.pk, "message": exc.message, "reason": reason}
+        return render(
+            request, "backoffice/accounts/unban_requests.html", context, status=exc.status
+        )
+    return redirect("backoffice:unban-requests")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from yiwang.accounts.constants import Role
 from yiwang.accounts.services import account_admin
+from yiwang.backoffice import audit_display
 from yiwang.backoffice.decorators import staff_required
 
 PAGE_SIZE = 100
@@ -36,5 +37,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/audit.html",
-        {"events": list(events[:PAGE_SIZE]), "filters": filters, "page_size": PAGE_SIZE},
+        {
+            "rows": audit_display.present(list(events[:PAGE_SIZE])),
+            "filters": filters,
+            "page_size": PAGE_SIZE,
+        },
     )

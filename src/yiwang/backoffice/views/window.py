@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from yiwang.accounts.constants import Role
 from yiwang.accounts.services import window_registration
 from yiwang.backoffice.decorators import forbidden, staff_required
-from yiwang.core.errors import DomainError
+from yiwang.core.errors import DomainError, RateLimited
 from yiwang.core.http import client_ip
 
 FIELDS = ("post", "name", "id_number", "phone")
@@ -54,6 +54,11 @@ def register(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         shown = exc.field if exc.field in (*FIELDS, "id_card_checked", "sms_code") else "form"
         context["errors"] = {shown: exc.message}
+        if isinstance(exc, RateLimited):
+            # A second 发送验证码 within the resend interval (double click, reload, a corrected
+            # name): the code sent a moment ago is still valid, so the clerk must still be able
+            # to enter it and complete the registration.
+            context["step"] = "code"
         return render(request, "backoffice/window_register.html", context, status=exc.status)
     messages.success(
         request,
