@@ -14,7 +14,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -43,8 +43,17 @@ PAGE_SIZE = 30
 
 
 def _region_code(request: HttpRequest) -> str | None:
+    """The region that narrows the catalogue, or None for the whole deployment.
+
+    The home region (浙江省, labelled "浙江省（全省）", every first-time visitor's default) means
+    the whole province: the items of its cities, counties and townships too, not only those of
+    the province's own departments, or a new visitor would find almost nothing (结婚 is a
+    county item). Only a region chosen below it restricts and ranks.
+    """
     region = preferences.current_region(request)
-    return region.code if region else None
+    if region is None or region.code == settings.HOME_REGION:
+        return None
+    return region.code
 
 
 def _cards(items) -> list[dict]:
@@ -59,11 +68,6 @@ def audience(request: HttpRequest, kind: str) -> HttpResponse:
     groups = [
         (label, [d for d in departments if d.level == level]) for level, label in LEVEL_GROUPS
     ]
-    hot = [
-        item
-        for item in selectors.popular_items(region, limit=24)
-        if kind in item.current_version.service_objects
-    ][:8]
     return render(
         request,
         "portal/catalog/audience.html",
@@ -72,9 +76,32 @@ def audience(request: HttpRequest, kind: str) -> HttpResponse:
             "audience": AUDIENCES[kind]["title"],
             "themes": selectors.themes(kind),
             "department_groups": [(label, orgs) for label, orgs in groups if orgs],
-            "hot": _cards(hot),
+            "hot": _cards(_hot_services(region, kind)),
+            "whole_region": region is None,
         },
     )
+
+
+HOT_SERVICES = 8
+
+
+def _hot_services(region: str | None, kind: str) -> list:
+    """热门服务: the items most clicked and applied for lately (``yiwang search hot`` keeps the
+    scores); before any have been, the most applied-for and viewed items of all time."""
+    hot = [
+        entry.item_id
+        for entry in search_engine.hot_items(region, audience=kind, limit=HOT_SERVICES)
+        if entry.hot_score > 0
+    ]
+    if hot:
+        # The cards show the guide's badges: load the items, keeping the order of the scores.
+        found = {item.pk: item for item in selectors.public_items().filter(pk__in=hot)}
+        return [found[pk] for pk in hot if pk in found]
+    return [
+        item
+        for item in selectors.popular_items(region, limit=HOT_SERVICES * 3)
+        if kind in item.current_version.service_objects
+    ][:HOT_SERVICES]
 
 
 def personal(request: HttpRequest) -> HttpResponse:
@@ -86,26 +113,34 @@ def enterprise(request: HttpRequest) -> HttpResponse:
 
 
 def _paged(request: HttpRequest, queryset):
+    """One page of ``queryset``. A page that is not a number shows the first page and one beyond
+    the last (an old link after items were retired, or a typed huge number, which the database
+    cannot even take as an offset) shows the last one: a citizen gets items, never an error."""
+    total = queryset.count()
+    pages = max(1, -(-total // PAGE_SIZE))
     try:
-        page = max(1, int(request.GET.get("page", "1")))
+        page = min(max(1, int(request.GET.get("page", "1"))), pages)
     except ValueError:
         page = 1
-    total = queryset.count()
     items = list(queryset[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
-    pages = max(1, -(-total // PAGE_SIZE))
     return items, {"page": page, "pages": pages, "total": total}
 
 
 @require_GET
 def theme(request: HttpRequest, code: str) -> HttpResponse:
     found = selectors.themes().filter(code=code).first()
+    upper = code.upper()
+    if found is None and code != upper and selectors.themes().filter(code=upper).exists():
+        # /themes/p01/ typed or shared in lower case: one address per theme
+        url = reverse("portal:theme", args=[upper])
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url, permanent=True)
     if found is None:
         raise Http404("没有这个主题")
+    region = _region_code(request)
     items, paging = _paged(
         request,
-        selectors.public_items(
-            region=_region_code(request), theme=found, service_object=found.audience
-        ),
+        selectors.public_items(region=region, theme=found, service_object=found.audience),
     )
     return render(
         request,
@@ -115,6 +150,7 @@ def theme(request: HttpRequest, code: str) -> HttpResponse:
             "crumb": AUDIENCES[found.audience],
             "cards": _cards(items),
             "paging": paging,
+            "whole_region": region is None,
         },
     )
 
@@ -133,6 +169,8 @@ def department(request: HttpRequest, pk: int) -> HttpResponse:
             "subtitle": organization.address,
             "cards": _cards(items),
             "paging": paging,
+            # a department's items are listed wherever the visitor is
+            "whole_region": True,
         },
     )
 
@@ -221,12 +259,22 @@ def item_pdf(request: HttpRequest, code: str) -> HttpResponse:
 FILE_FIELDS = {"form": "blank_form", "sample": "sample"}
 
 
+def _guide_version(code: str, number: int | None) -> ItemVersion:
+    """The current guide, or the published version ``number`` (the API links each version's
+    own files, which stay downloadable after a newer version replaces them)."""
+    if number is None:
+        return _item_or_404(code).current_version
+    return _version_or_404(code, number)
+
+
 @require_GET
-def material_file(request: HttpRequest, code: str, material: int, kind: str) -> FileResponse:
-    """Download a material's blank form or sample from the current guide (one-click download,
-    guide ch. 4 (二) 3). Served by the application so it works without a media server."""
-    found = _item_or_404(code)
-    entry = next((m for m in found.current_version.materials.all() if m.pk == material), None)
+def material_file(
+    request: HttpRequest, code: str, material: int, kind: str, number: int | None = None
+) -> FileResponse:
+    """Download a material's blank form or sample from the guide (one-click download, guide
+    ch. 4 (二) 3). Served by the application so it works without a media server."""
+    version = _guide_version(code, number)
+    entry = next((m for m in version.materials.all() if m.pk == material), None)
     field = FILE_FIELDS.get(kind)
     stored = getattr(entry, field) if entry is not None and field else None
     if not stored:
@@ -240,16 +288,16 @@ def material_file(request: HttpRequest, code: str, material: int, kind: str) -> 
 
 
 @require_GET
-def result_sample(request: HttpRequest, code: str) -> FileResponse:
-    found = _item_or_404(code)
-    stored = found.current_version.result_sample
+def result_sample(request: HttpRequest, code: str, number: int | None = None) -> FileResponse:
+    version = _guide_version(code, number)
+    stored = version.result_sample
     if not stored:
         raise Http404("没有结果样本")
     suffix = PurePosixPath(stored.name).suffix
     content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
     response = FileResponse(stored.open("rb"), content_type=content_type)
     response["Content-Disposition"] = _disposition(
-        "attachment", f"{found.current_version.result_name or '结果'}-样本{suffix}"
+        "attachment", f"{version.result_name or '结果'}-样本{suffix}"
     )
     return response
 
@@ -274,24 +322,31 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 
 SEARCH_AUDIENCES = {"person": "个人", "enterprise": "法人"}
+HOT_SEARCHES = 8
 
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    """The search page: results of the visitor's region and above, best first, hits marked."""
+    """The search page: results of the visitor's region and above (of the whole province when
+    no region below it is chosen), best first, hits marked; 热门搜索 under the filters."""
     query = request.GET.get("q", "")
     audience = request.GET.get("object") if request.GET.get("object") in SEARCH_AUDIENCES else None
     try:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
-    context = {"query": query.strip(), "object": audience, "audiences": SEARCH_AUDIENCES}
+    region = _region_code(request)
+    context = {
+        "query": query.strip(),
+        "object": audience,
+        "audiences": SEARCH_AUDIENCES,
+        "whole_region": region is None,
+        "hot_searches": search_engine.hot_searches(HOT_SEARCHES),
+    }
     status = 200
     if query.strip():
         try:
-            found = search_engine.search(
-                query, region=_region_code(request), audience=audience, page=page
-            )
+            found = search_engine.search(query, region=region, audience=audience, page=page)
         except DomainError as exc:
             # Too long, or a page beyond the last: say so, keep what was typed.
             context["error"] = exc.message
@@ -314,3 +369,16 @@ def suggest(request: HttpRequest) -> HttpResponse:
     except DomainError:
         names = []
     return render(request, "portal/catalog/_suggestions.html", {"names": names, "query": query})
+
+
+@require_GET
+def search_go(request: HttpRequest, code: str) -> HttpResponse:
+    """A search result opened: count the click (热门服务 and the ranking's popularity read the
+    counts, see ``yiwang search hot``), then go to the guide. Only the item is recorded, nothing
+    about the visitor or the query."""
+    pk = selectors.public_items().filter(code=code.strip().upper()).values_list("pk", flat=True)
+    found = pk.first()
+    if found is None:
+        raise Http404(f"实施编码为 {code} 的事项不存在或未发布")
+    search_engine.record_click(found)
+    return redirect("portal:item", code=code.strip().upper())

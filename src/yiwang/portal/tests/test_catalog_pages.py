@@ -5,10 +5,18 @@ import re
 import pytest
 from django.core.files.base import ContentFile
 
+from yiwang.catalog import search as search_engine
 from yiwang.catalog import services
 from yiwang.catalog.models import Theme
-from yiwang.catalog.tests.factories import ItemVersionFactory, ServiceItemFactory, StaffFactory
-from yiwang.portal import page_cache
+from yiwang.catalog.search.models import SearchClick
+from yiwang.catalog.tests.factories import (
+    BasicItemFactory,
+    ItemVersionFactory,
+    ServiceItemFactory,
+    StaffFactory,
+)
+from yiwang.portal import page_cache, views_catalog
+from yiwang.regions.tests.factories import ensure_region
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +38,7 @@ def test_personal_page_lists_the_31_themes_in_life_cycle_order(client, published
     assert len(names) == 31
     assert published.item.organization.name in html  # the department list
     assert "热门服务" in html
+    ensure_region("330281000000")
     client.cookies["yw_region"] = "330281000000"  # 余姚市: the 海曙区 department is not offered
     assert published.item.organization.name not in client.get("/personal/").content.decode()
 
@@ -139,7 +148,8 @@ def test_unpublished_item_pages_are_404(client, db):
 def test_search_page_marks_the_hits_and_links_the_guide(client, published):
     html = client.get("/search/", {"q": published.name}).content.decode()
     assert "相关事项共 1 项" in html
-    assert f'href="/items/{published.item.code}/"' in html
+    # through the click counter (test_opening_a_search_result_counts_a_click)
+    assert f'href="/search/go/{published.item.code}/" rel="nofollow"' in html
     assert "<mark>" in html
     assert "最多跑一次" in html
 
@@ -206,3 +216,161 @@ def test_signed_in_visitors_are_never_served_a_cached_page(client, published, fr
     response = client.get(url)
     assert response["X-Page-Cache"] == "bypass"
     assert "李*" in response.content.decode()
+
+
+# --- paging, the whole province, hot searches and hot services --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [
+        ("2", "第 2 / 2 页"),
+        ("99999999999999999999", "第 2 / 2 页"),  # beyond SQLite's 64-bit offsets
+        ("9223372036854775808", "第 2 / 2 页"),
+        ("3", "第 2 / 2 页"),
+        ("0", "第 1 / 2 页"),
+        ("-7", "第 1 / 2 页"),
+        ("二", "第 1 / 2 页"),
+        ("", "第 1 / 2 页"),
+    ],
+)
+def test_theme_and_department_pages_show_the_nearest_page(
+    client, published, monkeypatch, page, shown
+):
+    monkeypatch.setattr(views_catalog, "PAGE_SIZE", 1)
+    second = ItemVersionFactory(
+        item__organization=published.item.organization, published=True, themes=["P06"]
+    )
+    last = max(published, second, key=lambda v: v.item.code).name
+    for url in ("/themes/P06/", f"/departments/{published.item.organization_id}/"):
+        response = client.get(url, {"page": page})
+        html = response.content.decode()
+        assert (response.status_code, shown in html) == (200, True)
+        assert (last in html) == (shown == "第 2 / 2 页")
+
+
+def test_lower_case_theme_code_redirects_to_the_theme(client, published):
+    response = client.get("/themes/p06/", {"page": "2"})
+    assert (response.status_code, response["Location"]) == (301, "/themes/P06/?page=2")
+    assert client.get("/themes/p99/").status_code == 404
+
+
+@pytest.fixture
+def marriage(db):
+    """婚姻登记, a county (海曙区) item, as most of what citizens look for is."""
+    basic = BasicItemFactory(name="婚姻登记")
+    return ItemVersionFactory(
+        item__basic_item=basic,
+        name="婚姻登记",
+        result_name="结婚证",
+        published=True,
+        themes=["P04"],
+    )
+
+
+def test_first_time_visitors_see_the_whole_province(client, marriage):
+    # No region cookie: the default is 浙江省（全省）, every level of the province.
+    html = client.get("/search/", {"q": "结婚"}).content.decode()
+    assert "浙江省可办理的相关事项共 1 项" in html
+    assert "婚姻登记" in html
+    theme = client.get("/themes/P04/").content.decode()
+    assert "浙江省可办理的事项共 1 项" in theme
+    personal = client.get("/personal/").content.decode()
+    assert "浙江省各级部门的个人事项" in personal
+    assert marriage.item.organization.name in personal
+    hot = personal[personal.index('id="hot-title"') : personal.index("</section>")]
+    assert "婚姻登记" in hot
+
+    ensure_region("330281000000")  # 余姚市: a chosen region still narrows the catalogue
+    client.cookies["yw_region"] = "330281000000"
+    html = client.get("/search/", {"q": "结婚"}).content.decode()
+    assert "没有找到与“结婚”相关的事项" in html
+    assert "切换到您所在的地区" in html
+    assert "可办理的事项共 0 项" in client.get("/themes/P04/").content.decode()
+
+
+def test_whole_province_with_nothing_found_does_not_ask_to_choose_a_region(client, marriage):
+    html = client.get("/search/", {"q": "魑魅魍魉"}).content.decode()
+    assert "没有找到与“魑魅魍魉”相关的事项" in html
+    assert "切换到您所在的地区" not in html
+    theme = client.get("/themes/P01/").content.decode()
+    assert "浙江省暂无这一类事项。" in theme
+    assert "请在页面上方选择您所在的地区" not in theme
+
+
+def test_opening_a_search_result_counts_a_click(client, marriage):
+    code = marriage.item.code
+    response = client.get(f"/search/go/{code.lower()}/")
+    assert (response.status_code, response["Location"]) == (302, f"/items/{code}/")
+    assert list(SearchClick.objects.values_list("item_id", flat=True)) == [marriage.item_id]
+    missing = client.get("/search/go/NOSUCHCODE/")
+    assert missing.status_code == 404
+    assert "实施编码为 NOSUCHCODE 的事项不存在或未发布" in missing.content.decode()
+    assert SearchClick.objects.count() == 1
+
+
+def _hot_section(html: str) -> str:
+    return html[html.index('id="hot-title"') : html.index("</section>")]
+
+
+def test_hot_services_are_the_most_clicked_once_counted(client, marriage):
+    other = ItemVersionFactory(published=True)
+    names = sorted([marriage, other], key=lambda v: v.item.code)
+    first, second = names[0].name, names[1].name
+    # before any click is counted: the most applied for and viewed, then by code
+    hot = _hot_section(client.get("/personal/").content.decode())
+    assert hot.index(first) < hot.index(second)
+
+    for _ in range(2):
+        client.get(f"/search/go/{names[1].item.code}/")
+    search_engine.refresh_hot()  # yiwang search hot
+    hot = _hot_section(client.get("/personal/").content.decode())
+    assert second in hot
+    assert first not in hot  # no click, no application: not hot
+    # an enterprise page has no person item that is hot: the fallback, also empty here
+    assert 'id="hot-title"' not in client.get("/enterprise/").content.decode()
+
+
+def test_search_page_offers_the_hot_searches(client, marriage):
+    assert "热门搜索" not in client.get("/search/").content.decode()
+    for query in ("婚姻登记", "婚姻登记", "结婚", "魑魅魍魉"):
+        client.get("/search/", {"q": query})
+    search_engine.refresh_hot()
+    for html in (
+        client.get("/search/").content.decode(),
+        client.get("/search/", {"q": "结婚"}).content.decode(),
+    ):
+        links = re.findall(r'<li><a href="/search/\?q=([^"]+)">([^<]+)</a></li>', html)
+        # most searched first; a query that found nothing is never offered
+        assert links == [
+            ("%E5%A9%9A%E5%A7%BB%E7%99%BB%E8%AE%B0", "婚姻登记"),
+            ("%E7%BB%93%E5%A9%9A", "结婚"),
+        ]
+
+
+def test_a_replaced_version_keeps_its_own_files(client, published, settings, tmp_path):
+    # The API links them (catalog/tests/test_api.py); the current guide's address would 404 for
+    # a material of an earlier version.
+    settings.MEDIA_ROOT = tmp_path
+    item = published.item
+    draft = services.start_draft(item)
+    material = draft.materials.get(name="申请表")
+    material.blank_form.save("form.pdf", ContentFile(b"%PDF-1.4 v2"), save=False)
+    services.update_material(material, blank_form=material.blank_form)
+    draft.result_sample.save("result.pdf", ContentFile(b"%PDF-1.4 r2"), save=False)
+    services.update_draft(draft, result_sample=draft.result_sample)
+    services.publish(services.submit_for_review(draft), opinion="同意")
+    services.publish(services.submit_for_review(services.start_draft(item)), opinion="同意")
+
+    base = f"/items/{item.code}"
+    assert client.get(f"{base}/materials/{material.pk}/form/").status_code == 404
+    for url, content in (
+        (f"{base}/versions/2/materials/{material.pk}/form/", b"%PDF-1.4 v2"),
+        (f"{base}/versions/2/result-sample/", b"%PDF-1.4 r2"),
+    ):
+        response = client.get(url)
+        assert (response.status_code, b"".join(response.streaming_content)) == (200, content)
+    assert client.get(f"{base}/versions/1/materials/{material.pk}/form/").status_code == 404
+    missing = client.get(f"{base}/versions/9/result-sample/")
+    assert missing.status_code == 404
+    assert f"事项 {item.code} 没有已发布的第9版" in missing.content.decode()
