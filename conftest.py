@@ -47,6 +47,19 @@ def _tasks_run_on_commit_and_sms_stay_in_the_outbox(settings):
     settings.SMS_BACKEND = "outbox"
 
 
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, signed in as the back office leaves staff: the admin only
+    takes sessions that passed the second factor (yiwang.backoffice.admin_site)."""
+    from yiwang.accounts.services.staff_auth import STAFF_VERIFIED_SESSION_KEY
+
+    client.force_login(admin_user)
+    session = client.session
+    session[STAFF_VERIFIED_SESSION_KEY] = admin_user.pk
+    session.save()
+    return client
+
+
 def pytest_collection_modifyitems(items):
     # A transactional test (and every browser journey, through live_server) ends by flushing every
     # table, which would also delete what migrations seed: the working-day calendar, the item

@@ -104,6 +104,10 @@ def roles_of(user: User) -> list[RoleAssignment]:
     return list(_active(user).select_related("organization", "region"))
 
 
+# Roles whose work is done in the Django admin (the catalogue's draft → review → publish).
+ADMIN_SITE_ROLES = frozenset({Role.CATALOG_EDITOR, Role.CATALOG_REVIEWER})
+
+
 @transaction.atomic
 def grant_role(
     user: User,
@@ -121,6 +125,11 @@ def grant_role(
     assignment = RoleAssignment.objects.create(
         user=user, role=role, organization=organization, region=region, granted_by=granted_by
     )
+    if role in ADMIN_SITE_ROLES and not user.is_staff:
+        # The catalogue is edited in the admin (behind the back office's two-factor sign-in):
+        # its roles open it; what each may see and do there is still decided by the role.
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     audit.record(
         "account.role_grant",
         actor=f"user:{granted_by.pk}" if granted_by else "system",

@@ -7,20 +7,30 @@ only by a 事项编制员 of its organisation; 提交审核 / 退回 / 发布 ar
 refuse is checked in the forms first, so the message appears next to the values typed;
 a refusal of a workflow button re-shows the page with the message and the opinion typed.
 Published versions are read-only and show their changes against the previous version.
+
+Who may open which page follows the catalogue roles, not Django's model permissions (those
+still count, e.g. a superuser's): a 事项编制员 or 事项审核员 sees the 实施清单 and versions of the
+organisations their role covers, an editor changes drafts there, a reviewer keeps the code
+lists and the 目录清单 (what ``require_catalogue_editor`` allows). The services check the same
+roles again on every write.
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 
+from yiwang.accounts.permissions import Role, has_role, organizations_for, roles_of
 from yiwang.catalog import rules, selectors, services
 from yiwang.catalog.constants import EDITABLE_STATUSES
 from yiwang.catalog.diff import diff_versions
+from yiwang.catalog.fields import MultiChoiceField
 from yiwang.catalog.models import (
     BasicItem,
     Fee,
@@ -34,6 +44,9 @@ from yiwang.catalog.models import (
 )
 from yiwang.catalog.rules import RuleViolation
 from yiwang.core.errors import DomainError
+from yiwang.regions.models import ServiceHall, Window
+
+CATALOGUE_ROLES = (Role.CATALOG_EDITOR, Role.CATALOG_REVIEWER)
 
 
 def _actor(request) -> services.Actor:
@@ -70,10 +83,79 @@ def _with_actor(form_class, request, check):
     )
 
 
+# --- who may open what --------------------------------------------------------------------------
+
+
+def _held_roles(request) -> set[str]:
+    """The roles the user holds anywhere, read once per request (the admin asks many times)."""
+    if not hasattr(request, "_catalogue_roles"):
+        user = request.user
+        held = {a.role for a in roles_of(user)} if user.is_authenticated else set()
+        request._catalogue_roles = held
+    return request._catalogue_roles
+
+
+def _role_allows(request, roles, organization=None) -> bool:
+    """Whether the user holds one of ``roles`` (for ``organization`` when given)."""
+    if not _held_roles(request).intersection(roles):
+        return False
+    if organization is None:
+        return True
+    return any(has_role(request.user, role, organization) for role in roles)
+
+
+class CatalogueRoleAdmin(admin.ModelAdmin):
+    """Opens the page to the catalogue roles besides Django's model permissions.
+
+    ``view_roles`` may look, ``write_roles`` may add and change; with :meth:`organization_of`
+    an object is open only to a role covering its organisation, and the lists show only those.
+    """
+
+    view_roles: tuple[str, ...] = CATALOGUE_ROLES
+    write_roles: tuple[str, ...] = ()
+    organization_path: str | None = None  # e.g. "item__organization", to scope the lists
+
+    def organization_of(self, obj):
+        return None
+
+    def _allows(self, request, roles, obj=None) -> bool:
+        return _role_allows(request, roles, None if obj is None else self.organization_of(obj))
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or _role_allows(request, CATALOGUE_ROLES)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._allows(
+            request, (*self.view_roles, *self.write_roles), obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or self._allows(
+            request, self.write_roles, obj
+        )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) or _role_allows(request, self.write_roles)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.organization_path is None or super().has_view_permission(request):
+            return queryset
+        # A role covers organisations, not rows: list only theirs (an object outside them
+        # would be refused on its own page anyway).
+        organizations = None
+        for role in (*self.view_roles, *self.write_roles):
+            scoped = organizations_for(request.user, role)
+            organizations = scoped if organizations is None else organizations | scoped
+        return queryset.filter(**{f"{self.organization_path}__in": organizations.values("pk")})
+
+
 # --- code lists and the 目录清单 ---------------------------------------------------------------
 
 
-class CodeListAdmin(admin.ModelAdmin):
+class CodeListAdmin(CatalogueRoleAdmin):
+    write_roles = (Role.CATALOG_REVIEWER,)  # what services.save_code allows
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = _with_actor(ServiceCheckedForm, request, None)
         return super().get_form(request, obj, change, **kwargs)
@@ -99,7 +181,8 @@ class ThemeAdmin(CodeListAdmin):
 
 
 @admin.register(BasicItem)
-class BasicItemAdmin(admin.ModelAdmin):
+class BasicItemAdmin(CatalogueRoleAdmin):
+    write_roles = (Role.CATALOG_REVIEWER,)  # require_catalogue_editor
     list_display = ("code", "name", "item_type", "level", "parent", "is_active")
     list_filter = ("item_type", "level", "is_active")
     search_fields = ("code", "name")
@@ -130,13 +213,33 @@ class BasicItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(admin.ModelAdmin):
+class ServiceItemAdmin(CatalogueRoleAdmin):
+    view_roles = (Role.CATALOG_REVIEWER,)
+    write_roles = (Role.CATALOG_EDITOR,)  # 谁编制谁维护: the editor adds items and drafts
+    organization_path = "organization"
     list_display = ("code", "basic_item", "organization", "exercise_level", "status", "current")
     list_filter = ("status", "exercise_level")
     search_fields = ("code", "basic_item__name", "basic_item__code", "organization__name")
     list_select_related = ("basic_item", "organization", "current_version")
     autocomplete_fields = ("basic_item", "organization")
     actions = ("start_drafts", "retire_items")
+
+    def organization_of(self, obj):
+        return obj.organization
+
+    def get_autocomplete_fields(self, request):
+        if request.user.has_perm("regions.view_organization"):
+            return self.autocomplete_fields
+        # The organisation search belongs to the regions admin, closed to catalogue staff:
+        # they choose among the organisations they draft for.
+        return ("basic_item",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organization" and "organization" not in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["queryset"] = organizations_for(request.user, Role.CATALOG_EDITOR)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="当前版本")
     def current(self, obj):
@@ -235,6 +338,13 @@ def _editable(request, version: ItemVersion | None) -> bool:
 
 class PartInline(admin.StackedInline):
     extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        if super().has_view_permission(request, obj):
+            return True
+        # Without a version (Django asks so for the rows' queryset) the parent page decides.
+        organization = None if obj is None else obj.item.organization
+        return _role_allows(request, CATALOGUE_ROLES, organization)
 
     def _editable(self, request, obj):
         return _editable(request, obj)
@@ -344,6 +454,10 @@ HISTORY_FIELDS = (
     "publish_check",
     "changes",
 )
+# The list-valued elements, shown read-only by their Chinese labels instead of their codes.
+MULTI_CHOICE = tuple(
+    f.name for f in ItemVersion._meta.concrete_fields if isinstance(f, MultiChoiceField)
+)
 WORKFLOW = {
     "_catalog_submit": "提交审核",
     "_catalog_return": "退回",
@@ -351,8 +465,28 @@ WORKFLOW = {
 }
 
 
+def _labels_of(name: str):
+    field = ItemVersion._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name)
+    def labels(model_admin, obj):
+        return "、".join(field.labels(getattr(obj, name))) or "—"
+
+    return labels
+
+
+def _read_only(fields):
+    """``fields`` of a fieldset with each list-valued element replaced by its label display."""
+    return tuple(
+        _read_only(f) if isinstance(f, tuple) else f"{f}_labels" if f in MULTI_CHOICE else f
+        for f in fields
+    )
+
+
 @admin.register(ItemVersion)
-class ItemVersionAdmin(admin.ModelAdmin):
+class ItemVersionAdmin(CatalogueRoleAdmin):
+    write_roles = (Role.CATALOG_EDITOR,)  # reviewers act through the workflow buttons
+    organization_path = "item__organization"
     list_display = ("__str__", "item", "number", "status", "drafted_by_name", "published_at")
     list_filter = ("status",)
     search_fields = ("name", "item__code", "item__organization__name")
@@ -363,15 +497,62 @@ class ItemVersionAdmin(admin.ModelAdmin):
     actions = ("submit_versions", "publish_versions")
     change_form_template = "admin/catalog/itemversion/change_form.html"
 
+    service_objects_labels = _labels_of("service_objects")
+    handling_forms_labels = _labels_of("handling_forms")
+    online_depth_labels = _labels_of("online_depth")
+
+    def organization_of(self, obj):
+        return obj.item.organization
+
+    def _guide_fieldsets(self, request, obj):
+        if _editable(request, obj):
+            return GUIDE_FIELDSETS
+        return tuple(
+            (title, {**opts, "fields": _read_only(opts["fields"])})
+            for title, opts in GUIDE_FIELDSETS
+        )
+
     def get_fieldsets(self, request, obj=None):
-        return (*GUIDE_FIELDSETS, ("审核与历史", {"fields": HISTORY_FIELDS}))
+        return (*self._guide_fieldsets(request, obj), ("审核与历史", {"fields": HISTORY_FIELDS}))
 
     def get_readonly_fields(self, request, obj=None):
         if _editable(request, obj):
             return HISTORY_FIELDS
-        return [f for _, opts in GUIDE_FIELDSETS for f in _flat(opts["fields"])] + list(
-            HISTORY_FIELDS
+        guide = self._guide_fieldsets(request, obj)
+        return [f for _, opts in guide for f in _flat(opts["fields"])] + list(HISTORY_FIELDS)
+
+    def get_autocomplete_fields(self, request):
+        # The hall and window searches belong to the regions admin, which catalogue staff may
+        # not open; they pick from the item's own region instead (formfield_for_manytomany).
+        allowed = {"halls": "regions.view_servicehall", "windows": "regions.view_window"}
+        return tuple(
+            name for name in self.autocomplete_fields if request.user.has_perm(allowed[name])
         )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("halls", "windows") and db_field.name not in (
+            self.get_autocomplete_fields(request)
+        ):
+            kwargs["widget"] = FilteredSelectMultiple(db_field.verbose_name, is_stacked=False)
+            kwargs["queryset"] = self._places_nearby(db_field.name, request)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _places_nearby(self, name, request):
+        version = (
+            ItemVersion.objects.select_related("item")
+            .filter(pk=request.resolver_match.kwargs.get("object_id"))
+            .first()
+        )
+        if version is None:
+            return ServiceHall.objects.none() if name == "halls" else Window.objects.none()
+        chosen = list(getattr(version, name).values_list("pk", flat=True))
+        if name == "halls":
+            return ServiceHall.objects.filter(
+                Q(region_id=version.item.region_id) | Q(pk__in=chosen)
+            )
+        return Window.objects.filter(
+            Q(hall__region_id=version.item.region_id) | Q(pk__in=chosen)
+        ).select_related("hall")
 
     def has_add_permission(self, request):
         return False  # a version is started from its item (编制新版本)

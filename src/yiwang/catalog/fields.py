@@ -86,6 +86,11 @@ class MultiChoiceField(models.CharField):
         return self.get_prep_value(self.value_from_object(obj))
 
     def formfield(self, **kwargs):
+        # The admin hands every CharField subclass its one-line text input (formfield_overrides
+        # walk the class hierarchy); a list of codes needs a widget that posts several values,
+        # or the form would show "['person']" and refuse it on save.
+        if not getattr(kwargs.get("widget"), "allow_multiple_selected", False):
+            kwargs.pop("widget", None)
         defaults = {
             "form_class": forms.TypedMultipleChoiceField,
             "choices": self.item_choices,

@@ -170,6 +170,12 @@ class DemoStaff:
     roles: tuple[tuple[Role, str | None, str | None], ...]
     superuser: bool = False
 
+    @property
+    def edits_catalogue(self) -> bool:
+        return any(role in CATALOGUE_ROLES for role, _, _ in self.roles)
+
+
+CATALOGUE_ROLES = (Role.CATALOG_EDITOR, Role.CATALOG_REVIEWER)
 
 _HS, _YY, _NB = "330203000000", "330281000000", "330200000000"
 STAFF: tuple[DemoStaff, ...] = (
@@ -390,7 +396,9 @@ def _load_staff(tally: Tally) -> None:
                 "kind": UserKind.STAFF,
                 "name": staff.name,
                 "registration_channel": RegistrationChannel.ADMIN,
-                "is_staff": staff.superuser,
+                # The catalogue is edited in the Django admin until the back office has its
+                # pages: its editors and reviewers must be able to sign in there.
+                "is_staff": staff.superuser or staff.edits_catalogue,
                 "is_superuser": staff.superuser,
                 "totp_secret": DEMO_TOTP_SECRET,
                 # the demo's published TOTP secret counts as enrolled from the start

@@ -104,3 +104,12 @@ def test_grants_and_revocations_are_audited(orgs):
         .values_list("action", flat=True)
     )
     assert actions == ["account.role_grant", "account.role_revoke"]
+
+
+def test_a_catalogue_role_opens_the_admin_and_a_window_role_does_not(orgs):
+    clerk, editor = staff("clerk"), staff("editor")
+    grant_role(clerk, Role.WINDOW_CLERK, organization=orgs["haishu"])
+    grant_role(editor, Role.CATALOG_EDITOR, organization=orgs["haishu"])
+    clerk.refresh_from_db()
+    editor.refresh_from_db()
+    assert (clerk.is_staff, editor.is_staff) == (False, True)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from yiwang.accounts.tests.staff_helpers import sign_in_staff
 from yiwang.core.models import AuditEvent
 from yiwang.notifications import services
 from yiwang.notifications.models import Message, Status
@@ -75,7 +76,7 @@ def test_resend_needs_the_change_permission(db, client, monkeypatch):
     _code, notice = make_messages(monkeypatch)
     viewer = get_user_model().objects.create_user("viewer", "x-Secret-123", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_message"))
-    client.force_login(viewer)
+    sign_in_staff(client, viewer)  # the admin takes sessions the back office verified
     url = reverse("admin:notifications_message_changelist")
     response = client.get(url)
     assert response.status_code == 200
