@@ -37,6 +37,8 @@ COLUMN_WEIGHTS = (("name_tokens", 100), ("alias_tokens", 60), ("text_tokens", 20
 EXACT_BONUS = 100_000
 UNIT_SCALE = 100
 REGION_STEP = 100
+# Matches that hold this many name matches need no separate scan of the names (see search()).
+ENOUGH_NAMES = 100
 
 FTS_TABLE = "catalog_search_fts"
 ENTRY_TABLE = "catalog_searchentry"
@@ -94,6 +96,7 @@ class Backend:
             parsed.units, facets, relaxed=relaxed, name_only=True
         )
         score_sql, score_params = self.score(parsed, region_ranked=region_ranked, relaxed=relaxed)
+        name_sql, name_sql_params = self._name_condition(parsed, relaxed=relaxed)
         exact = f" UNION {self._ids(exact_ids)}" if exact_ids else ""
         # "matched" is read twice (candidates and count): both databases compute it once.
         sql = (
@@ -102,7 +105,13 @@ class Backend:
             f"SELECT {SELECT_COLUMNS}, {score_sql} AS score, "
             "(SELECT COUNT(*) FROM matched) AS total "
             f"FROM {ENTRY_TABLE} e WHERE e.id IN "
-            f"(SELECT id FROM matched UNION SELECT id FROM named{exact}) "
+            # The name scan only when the matches overflow the cap (a one-time filter: not run
+            # at all otherwise; below the cap every name match is among the matches anyway).
+            # Nor when the matches hold names enough already (a word common in names, 登记):
+            # its name list is as long as the matches, and reading it doubled the query.
+            "(SELECT id FROM matched UNION SELECT id FROM named "
+            "WHERE (SELECT COUNT(*) FROM matched) > %s AND (SELECT COUNT(*) FROM matched m "
+            f"JOIN {ENTRY_TABLE} e ON e.id = m.id WHERE {name_sql}) < %s{exact}) "
             "ORDER BY score DESC, length(e.name), e.id LIMIT %s OFFSET %s"
         )
         params = [
@@ -111,6 +120,9 @@ class Backend:
             *name_params,
             cap,
             *score_params,
+            cap,
+            *name_sql_params,
+            ENOUGH_NAMES,
             *exact_ids,
             limit,
             offset,
@@ -188,6 +200,18 @@ class Backend:
             )
         parts.append("e.popularity")
         return "(" + " + ".join(parts) + ")", params
+
+    def _name_condition(self, parsed: ParsedQuery, *, relaxed: bool) -> tuple[str, list]:
+        """The row ``e``'s name holds the query (every unit; any unit when relaxed)."""
+        units, params = [], []
+        for unit in parsed.units:
+            options = []
+            for alternative in unit.alternatives:
+                condition, condition_params = self._contains_all("name_tokens", alternative.words)
+                options.append(f"({condition})")
+                params.extend(condition_params)
+            units.append("(" + " OR ".join(options) + ")")
+        return "(" + (" OR " if relaxed else " AND ").join(units) + ")", params
 
     def _contains_all(self, column: str, words: tuple[Word, ...]) -> tuple[str, list]:
         conditions = []
@@ -325,7 +349,10 @@ class PostgreSQLBackend(Backend):
 
     def _word(self, word: Word, weights: str) -> str:
         whole = self._lexeme(word.text, weights)
-        if not word.parts:
+        # The name-only scan (no weights) looks for whole words: it only adds name matches
+        # beyond the first matches, and a word's parts (营业 & 执照) are common words whose
+        # long lists made that scan cost more than the rest of the query together.
+        if not word.parts or not weights:
             return whole
         parts = " & ".join(self._lexeme(p, weights) for p in word.parts)
         return f"({whole} | ({parts}))"
@@ -338,16 +365,16 @@ class PostgreSQLBackend(Backend):
         units: tuple[Unit, ...],
         facets: list[list[str]],
         relaxed: bool,
-        name_only: bool = False,
+        weights: str = "ABC",
     ) -> str:
+        """The tsquery of the units restricted to ``weights`` ("" for the unweighted
+        name_document column: its facets are left out), and of every facet group."""
         joiner = " | " if relaxed else " & "
-        # name_only: for the name_document column, which holds the name alone, unweighted.
-        weights = "" if name_only else "ABC"
         text = joiner.join(
             "(" + " | ".join(self._alternative(a, weights) for a in unit.alternatives) + ")"
             for unit in units
         )
-        if name_only:
+        if not weights:
             return text
         for group in facets:
             text = f"({text}) & ({self.facet_expression(group)})"
@@ -363,11 +390,15 @@ class PostgreSQLBackend(Backend):
                 "e.document @@ to_tsquery('simple', %s)",
                 [self.expression(units, facets, relaxed)],
             )
+        # The name index, and the filters checked on the rows it finds (a short column): the
+        # filter lists in the document index are long (a region and its parents: a fifth of a
+        # million items), and reading them cost 50 ms at 1 M items; a weight-A query on the
+        # document instead fools the planner (its estimate ignores weights) into a full scan.
         where = ["e.name_document @@ to_tsquery('simple', %s)"]
-        params = [self.expression(units, facets, relaxed, name_only=True)]
+        params: list = [self.expression(units, facets, relaxed, weights="")]
         for group in facets:
-            where.append("e.document @@ to_tsquery('simple', %s)")
-            params.append(self.facet_expression(group))
+            where.append("(" + " OR ".join(["strpos(e.facet_tokens, %s) > 0"] * len(group)) + ")")
+            params.extend(f" {token} " for token in group)
         return f"{ENTRY_TABLE} e", " AND ".join(where), params
 
 
