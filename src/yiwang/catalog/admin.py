@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from yiwang.accounts.permissions import Role, has_role, organizations_for, roles_of
@@ -295,13 +297,38 @@ class ServiceItemAdmin(CatalogueRoleAdmin):
 
     @admin.action(description="取消事项")
     def retire_items(self, request, queryset):
-        for item in queryset.select_related("organization", "basic_item"):
-            try:
-                services.retire_item(item, actor=_actor(request))
-            except DomainError as exc:
-                self.message_user(request, f"{item}：{exc.message}", messages.ERROR)
-            else:
-                self.message_user(request, f"已取消{item}")
+        """Two steps, like Django's delete confirmation: the items and a required reason, then
+        the service (a reviewer of the item's organisation decides; the reason is public)."""
+        items = list(queryset.select_related("organization", "basic_item"))
+        reason = request.POST.get("reason", "").strip()
+        error = ""
+        if request.POST.get("apply"):
+            for item in items:
+                try:
+                    services.retire_item(item, actor=_actor(request), reason=reason)
+                except DomainError as exc:
+                    if exc.field == "retirement_reason":
+                        error = exc.message
+                        break
+                    self.message_user(request, f"{item}：{exc.message}", messages.ERROR)
+                else:
+                    self.message_user(request, f"已取消{item}")
+            if not error:
+                return None
+        return TemplateResponse(
+            request,
+            "admin/catalog/serviceitem/retire.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "取消事项",
+                "items": items,
+                "reason": reason,
+                "error": error,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "back": request.get_full_path(),
+                "opts": self.model._meta,
+            },
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False

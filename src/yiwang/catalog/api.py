@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import register_converter
+from django.urls import register_converter, reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -62,8 +62,25 @@ def _choices(obj, name: str) -> list[dict[str, str]]:
     return [{"code": values, "name": str(dict(field.flatchoices).get(values, values))}]
 
 
-def _url(file) -> str | None:
-    return file.url if file else None
+# The portal's download views of a guide's files: (the current guide's, a published version's).
+DOWNLOADS = {
+    "material": ("portal:material-file", "portal:version-material-file"),
+    "result": ("portal:item-result-sample", "portal:version-result-sample"),
+}
+
+
+def _download_url(context, version: ItemVersion, file, view: str, *args) -> str | None:
+    """The absolute address of a guide's file at the portal's download view, which serves it
+    with its Chinese name (``/media/`` is not served by the application). A version replaced
+    by a newer one links its own files, which stay downloadable."""
+    if not file:
+        return None
+    current, versioned = DOWNLOADS[view]
+    if version.item.current_version_id == version.pk:
+        path = reverse(current, args=[version.item.code, *args])
+    else:
+        path = reverse(versioned, args=[version.item.code, version.number, *args])
+    return context["request"].build_absolute_uri(path)
 
 
 class OrganizationRef(Schema):
@@ -108,7 +125,7 @@ class ItemSummary(Schema):
 
     @staticmethod
     def resolve_item_type(item: ServiceItem) -> dict:
-        kind = item.basic_item.item_type
+        kind = item.current_version.guide_item_type
         return {"code": kind.code, "name": kind.name}
 
     @staticmethod
@@ -191,12 +208,12 @@ class MaterialOut(Schema):
         return _choices(obj, "requirement")[0]
 
     @staticmethod
-    def resolve_blank_form(obj) -> str | None:
-        return _url(obj.blank_form)
+    def resolve_blank_form(obj, context) -> str | None:
+        return _download_url(context, obj.version, obj.blank_form, "material", obj.pk, "form")
 
     @staticmethod
-    def resolve_sample(obj) -> str | None:
-        return _url(obj.sample)
+    def resolve_sample(obj, context) -> str | None:
+        return _download_url(context, obj.version, obj.sample, "material", obj.pk, "sample")
 
 
 class StepOut(Schema):
@@ -293,12 +310,12 @@ class GuideOut(Schema):
 
     @staticmethod
     def resolve_item_type(v: ItemVersion) -> dict:
-        kind = v.item.basic_item.item_type
+        kind = v.guide_item_type
         return {"code": kind.code, "name": kind.name}
 
     @staticmethod
     def resolve_basic_legal_basis(v: ItemVersion) -> str:
-        return v.item.basic_item.legal_basis
+        return v.guide_basic_legal_basis
 
     @staticmethod
     def resolve_organization(v: ItemVersion) -> Any:
@@ -341,8 +358,8 @@ class GuideOut(Schema):
         return _choices(v, "result_type")[0]
 
     @staticmethod
-    def resolve_result_sample(v: ItemVersion) -> str | None:
-        return _url(v.result_sample)
+    def resolve_result_sample(v: ItemVersion, context) -> str | None:
+        return _download_url(context, v, v.result_sample, "result")
 
 
 class VersionSummary(Schema):

@@ -37,6 +37,12 @@ _SKIPPED = frozenset(
         "superseded_at",
     }
 )
+# 事项类型 and 设定依据 of the 目录清单 as a version shows them (the copy taken when it was
+# published; a draft shows the current ones, so a reviewer sees a catalogue change that its
+# publication will bring into the guide).
+_CATALOGUE = {"item_type": "guide_item_type", "basic_legal_basis": "guide_basic_legal_basis"}
+# Not drafted, but guide content all the same.
+_NOT_EDITABLE_SHOWN = frozenset({"is_fully_online", *_CATALOGUE})
 _PART_SKIPPED = frozenset({"id", "version", "name"})
 # (related name, what a row is called)
 _PARTS = (
@@ -75,12 +81,19 @@ def _display(obj: models.Model, field: models.Field) -> str:
     return str(value)
 
 
+def _shown(obj: models.Model, field: models.Field) -> str:
+    if field.name in _CATALOGUE and isinstance(obj, ItemVersion):
+        value = getattr(obj, _CATALOGUE[field.name])
+        return "" if value is None else str(value)
+    return _display(obj, field)
+
+
 def _fields_diff(old, new, prefix: str, skipped) -> list[Change]:
     changes = []
     for field in type(new)._meta.concrete_fields:
-        if field.name in skipped or (not field.editable and field.name != "is_fully_online"):
+        if field.name in skipped or (not field.editable and field.name not in _NOT_EDITABLE_SHOWN):
             continue
-        before, after = _display(old, field), _display(new, field)
+        before, after = _shown(old, field), _shown(new, field)
         if before != after:
             changes.append(Change(f"{prefix}{field.verbose_name}", before, after))
     return changes

@@ -42,9 +42,9 @@ def labels(version: ItemVersion, field: str) -> list[str]:
 
 def guide_rows(version: ItemVersion) -> list[tuple[str, str]]:
     """The guide's single-valued elements as (label, text) rows, in the national guide's order;
-    the page and the PDF both show these rows."""
+    the page and the PDF both show these rows. 事项类型 and 设定依据 are those the version was
+    published with (the 基本编码 never changes), not the 目录清单's current ones."""
     item = version.item
-    basic = item.basic_item
     if version.is_free:
         fees = "不收费"
     else:
@@ -56,11 +56,11 @@ def guide_rows(version: ItemVersion) -> list[tuple[str, str]]:
     visits = "0 次（跑零次）" if version.max_visits == 0 else f"最多 {version.max_visits} 次"
     return [
         ("事项名称", version.name),
-        ("事项类型", basic.item_type.name),
-        ("基本编码", basic.code),
+        ("事项类型", version.guide_item_type.name),
+        ("基本编码", item.basic_item.code),
         ("实施编码", item.code),
         ("实施机构", item.organization.name),
-        ("设定依据", basic.legal_basis),
+        ("设定依据", version.guide_basic_legal_basis),
         ("实施依据", version.legal_basis or "—"),
         ("服务对象", _join(labels(version, "service_objects"))),
         ("办理形式", _join(labels(version, "handling_forms"))),

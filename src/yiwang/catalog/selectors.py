@@ -9,6 +9,7 @@ fixed number of queries.
 from __future__ import annotations
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from yiwang.catalog import rules
 from yiwang.catalog.constants import PUBLIC_STATUSES, ItemStatus, VersionStatus
@@ -47,6 +48,7 @@ _ITEM_RELATED = (
     "organization",
     "region",
     "basic_item__item_type",
+    "current_version__item_type",
 )
 
 
@@ -113,31 +115,46 @@ def _version_prefetch(prefix: str = "") -> list:
     ]
 
 
-def get_item(code: str) -> ServiceItem:
+def get_item(code: str, *, include_retired: bool = False) -> ServiceItem:
     """A public item by its 实施编码, with its current version and every list of the guide
-    loaded; NotFound for an unknown, unpublished or retired item."""
+    loaded; NotFound for an unknown, unpublished or retired item — saying when and why a
+    retired one was retired. ``include_retired`` also returns a retired item with its last
+    published guide (``item.is_public`` is then False: no application, no downloads)."""
+    code = (code or "").strip().upper()
+    found = ServiceItem.objects.filter(current_version__isnull=False)
     item = (
-        _public()
-        .filter(code=(code or "").strip().upper())
+        (found if include_retired else _public())
+        .filter(code=code)
         .select_related(*_ITEM_RELATED)
         .prefetch_related(*_version_prefetch("current_version__"))
         .first()
     )
     if item is None:
+        retired = found.filter(code=code, status=ItemStatus.RETIRED).first()
+        if retired is not None:
+            raise NotFound(_retired_message(retired), field="code")
         raise NotFound(f"实施编码为 {code} 的事项不存在或未发布", field="code")
     return item
 
 
+def _retired_message(item: ServiceItem) -> str:
+    day = f"于{timezone.localtime(item.retired_at):%Y年%m月%d日}" if item.retired_at else ""
+    reason = f"（取消原因：{item.retirement_reason}）" if item.retirement_reason else ""
+    return f"实施编码为 {item.code} 的事项已{day}取消，不再受理{reason}"
+
+
 def _public_versions(code: str) -> QuerySet[ItemVersion]:
+    """The published guides of an item that was ever published, retired ones included: a
+    retired item's guides stay readable as history (a case decided under one may cite it)."""
     code = (code or "").strip().upper()
-    if not _public().filter(code=code).exists():
+    if not ServiceItem.objects.filter(code=code, current_version__isnull=False).exists():
         raise NotFound(f"实施编码为 {code} 的事项不存在或未发布", field="code")
     return ItemVersion.objects.filter(item__code=code, status__in=PUBLIC_STATUSES)
 
 
 def item_versions(code: str) -> list[ItemVersion]:
-    """The published guides of a public item, newest first (the current one and those it
-    replaced); drafts are not public."""
+    """The published guides of a published item (retired ones included), newest first (the
+    current or last one and those it replaced); drafts are not public."""
     return list(_public_versions(code).order_by("-number"))
 
 
@@ -151,11 +168,14 @@ def published_versions(item: ServiceItem) -> list[ItemVersion]:
 
 
 def get_version(code: str, number: int) -> ItemVersion:
-    """One published (or superseded) version of a public item, its lists loaded."""
+    """One published (or superseded) version of a published item (retired ones included; the
+    page says so), its lists loaded."""
     version = (
         _public_versions(code)
         .filter(number=number)
-        .select_related("item__organization", "item__basic_item__item_type", "item__region")
+        .select_related(
+            "item__organization", "item__basic_item__item_type", "item__region", "item_type"
+        )
         .prefetch_related(*_version_prefetch())
         .first()
     )
@@ -170,6 +190,7 @@ def previous_version(version: ItemVersion) -> ItemVersion | None:
         ItemVersion.objects.filter(
             item=version.item_id, status__in=PUBLIC_STATUSES, number__lt=version.number
         )
+        .select_related("item_type")
         .prefetch_related(*_version_prefetch())
         .order_by("-number")
         .first()

@@ -222,7 +222,12 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
     """The 办事指南 of the current version (cached for anonymous visitors, see page_cache)."""
 
     def render_page() -> HttpResponse:
-        found = _item_or_404(code)
+        # A retired item keeps its page: a bookmark or the QR code of a printed guide leads to
+        # the last guide with "该事项已取消", when and why (the template drops 在线办理 and PDF).
+        try:
+            found = selectors.get_item(code, include_retired=True)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
         context = _guide_context(request, found, found.current_version, current=True)
         return render(request, "portal/catalog/guide.html", context)
 

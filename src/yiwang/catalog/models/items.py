@@ -93,6 +93,7 @@ class ServiceItem(models.Model):
     application_count = models.PositiveIntegerField("申请次数", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     retired_at = models.DateTimeField("取消时间", null=True, blank=True)
+    retirement_reason = models.TextField("取消原因", blank=True)
 
     class Meta:
         verbose_name = "实施清单事项"

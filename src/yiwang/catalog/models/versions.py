@@ -51,6 +51,20 @@ class ItemVersion(models.Model):
 
     # --- 基本信息 ---
     name = models.CharField("事项名称", max_length=200)
+    # 事项类型 and 设定依据 belong to the 目录清单 (BasicItem) but are part of the guide: publish()
+    # copies them here, so that a later change of the catalogue reaches the guide only through
+    # its next reviewed publication, and history and diffs show what each version said. Empty
+    # on drafts (they show the catalogue's current values, see guide_item_type).
+    item_type = models.ForeignKey(
+        "catalog.ItemType",
+        verbose_name="事项类型",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    basic_legal_basis = models.TextField("设定依据", blank=True, editable=False)
     service_objects = MultiChoiceField("服务对象", item_choices=Audience.choices)
     themes = models.ManyToManyField(
         "catalog.Theme", verbose_name="服务主题", blank=True, related_name="versions"
@@ -189,6 +203,23 @@ class ItemVersion(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status in FROZEN_STATUSES
+
+    @property
+    def guide_item_type(self):
+        """The 事项类型 this version's guide shows: the copy taken when it was published, or,
+        for a draft, the catalogue's current one (which its publication will copy)."""
+        return self.item_type if self.is_frozen else self.item.basic_item.item_type
+
+    @property
+    def guide_basic_legal_basis(self) -> str:
+        """The 设定依据 this version's guide shows (as :attr:`guide_item_type`)."""
+        return self.basic_legal_basis if self.is_frozen else self.item.basic_item.legal_basis
+
+    def take_catalogue_facts(self) -> None:
+        """Copy 事项类型 and 设定依据 from the 目录清单 item (publish() does, before saving)."""
+        basic = self.item.basic_item
+        self.item_type_id = basic.item_type_id
+        self.basic_legal_basis = basic.legal_basis
 
 
 def _is_supersession(stored: str, version: ItemVersion, kwargs: dict) -> bool:

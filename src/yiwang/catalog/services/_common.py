@@ -8,11 +8,12 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
-from yiwang.accounts.permissions import PermissionDenied, Role, has_role
+from yiwang.accounts.permissions import PermissionDenied, Role, has_role, roles_of
 from yiwang.catalog.constants import EDITABLE_STATUSES
 from yiwang.catalog.models import ItemVersion, ServiceItem
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, DomainError
+from yiwang.regions.models import RegionLevel
 
 
 @dataclass(frozen=True)
@@ -58,25 +59,55 @@ def require_editor(who: Actor, item: ServiceItem) -> None:
         )
 
 
-def require_reviewer(who: Actor, version: ItemVersion) -> None:
-    """Review by a 事项审核员 of the organisation or of a region containing it (the 政务服务管理
-    机构 of the same level reviews changes, guide ch. 4 (二) 5 (2)), never by the drafter."""
+def require_item_reviewer(who: Actor, item: ServiceItem, doing: str = "审核该事项") -> None:
+    """A 事项审核员 of the organisation or of a region containing it (the 政务服务管理机构 of
+    the same level reviews changes, guide ch. 4 (二) 5 (2))."""
     if who.user is None:
         return
-    item = version.item
     if not has_role(who.user, Role.CATALOG_REVIEWER, item.organization):
-        raise PermissionDenied(f"您不是{item.organization.name}的事项审核员，不能审核该事项")
+        raise PermissionDenied(f"您不是{item.organization.name}的事项审核员，不能{doing}")
+
+
+def require_reviewer(who: Actor, version: ItemVersion) -> None:
+    """Review by a 事项审核员 of the item (:func:`require_item_reviewer`), never by the
+    drafter."""
+    if who.user is None:
+        return
+    require_item_reviewer(who, version.item)
     if version.drafted_by_id is not None and version.drafted_by_id == who.user.pk:
         raise PermissionDenied("编制人不能审核自己编制的版本")
 
 
+# Who maintains the 目录清单 (and the code lists 事项类型, 服务主题), when scoped to the whole
+# province or platform-wide.
+CATALOGUE_ROLES = frozenset({Role.CATALOG_REVIEWER, Role.PLATFORM_ADMIN})
+
+
+def _province_wide(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return any(
+        assignment.role in CATALOGUE_ROLES
+        and assignment.organization_id is None
+        and (assignment.region_id is None or assignment.region.level == RegionLevel.PROVINCE)
+        for assignment in roles_of(user)
+    )
+
+
 def require_catalogue_editor(who: Actor) -> None:
-    """The 目录清单 is compiled by the 编制/法制 departments (guide ch. 4 (二) 1); until a role
-    of their own exists, a 事项审核员 of any scope maintains it."""
+    """The 目录清单 is one list for the whole province (三级四同: the same name, type, basis and
+    code at every level and in every area), compiled by the 编制/法制 departments (guide ch. 4
+    (二) 1). A change reaches the guides of every city and county at their next publication, so
+    until those departments have a role of their own, only a 事项审核员 for the whole province
+    (or platform-wide) or a 平台管理员 maintains it — never a reviewer of one city, county or
+    department."""
     if who.user is None:
         return
-    if not has_role(who.user, Role.CATALOG_REVIEWER):
-        raise PermissionDenied("您没有维护目录清单的权限（需要事项审核员角色）")
+    if not _province_wide(who.user):
+        raise PermissionDenied(
+            "目录清单全省统一，只有省级事项审核员或平台管理员可以维护；"
+            "如需调整，请联系省级事项审核员"
+        )
 
 
 def require_editable(version: ItemVersion) -> None:

@@ -23,6 +23,7 @@ from yiwang.catalog.services._common import (
     actor_of,
     require_catalogue_editor,
     require_editor,
+    require_item_reviewer,
     snapshot,
     validate,
 )
@@ -127,8 +128,9 @@ def create_basic_item(
 def update_basic_item(basic: BasicItem, *, actor=None, **fields) -> BasicItem:
     """Change a 目录清单 item (not its code: the code is the item's identity across levels).
 
-    Guides already published keep the name they were published with until their organisation
-    publishes a new version; ``yiwang catalog check`` lists them meanwhile (三级四同).
+    Published guides are not changed: each keeps the name, 事项类型 and 设定依据 it was
+    published with, and takes the new ones at its organisation's next (reviewed) publication;
+    ``yiwang catalog check`` lists the names that differ meanwhile (三级四同).
     """
     who = actor_of(actor)
     require_catalogue_editor(who)
@@ -206,15 +208,26 @@ def check_implementation_code(item: ServiceItem) -> None:
 
 
 @transaction.atomic
-def retire_item(item: ServiceItem, *, actor=None, reason: str = "") -> ServiceItem:
+def retire_item(item: ServiceItem, *, actor=None, reason: str) -> ServiceItem:
     """Take an item off the 实施清单 (the organisation no longer implements it).
 
-    Its published guides stay readable as history, but the item leaves the public lists and
-    the search index. An open (unpublished) version blocks the retirement, so that no reviewer
-    publishes into a retired item.
+    Withdrawing a service from the public is a decision of the same weight as publishing its
+    guide, so it is a 事项审核员's (of the organisation or of a region containing it), not the
+    编制员's, and it needs a reason (required), which the audit event and the item keep.
+    The item leaves the public lists and the search index and takes no applications; its
+    published guides stay readable as history (/items/<code>/versions/<n>/ and the API, with a
+    notice that the item is retired). An open (unpublished) version blocks the retirement, so
+    that no reviewer publishes into a retired item.
     """
     who = actor_of(actor)
-    require_editor(who, item)
+    require_item_reviewer(who, item, "取消该事项")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            "取消事项须填写取消原因（如职能划转、法律法规废止），以便公众和审计查阅",
+            field="retirement_reason",
+        )
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     if item.status == ItemStatus.RETIRED:
         return item
     if item.versions.filter(status__in=OPEN_STATUSES).exists():
@@ -222,7 +235,8 @@ def retire_item(item: ServiceItem, *, actor=None, reason: str = "") -> ServiceIt
     before = snapshot(item, ["status", "retired_at"])
     item.status = ItemStatus.RETIRED
     item.retired_at = timezone.now()
-    item.save(update_fields=["status", "retired_at"])
+    item.retirement_reason = reason
+    item.save(update_fields=["status", "retired_at", "retirement_reason"])
     who.record(
         "catalog.item.retire",
         item,

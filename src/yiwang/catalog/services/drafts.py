@@ -49,6 +49,9 @@ NOT_DRAFTED = frozenset(
         "review_opinion",
         "published_at",
         "superseded_at",
+        # copied from the 目录清单 by publish(), never drafted
+        "item_type",
+        "basic_legal_basis",
     }
 )
 MANY = ("themes", "halls", "windows")

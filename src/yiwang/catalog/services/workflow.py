@@ -94,7 +94,8 @@ def publish(version: ItemVersion, *, actor=None, opinion: str = "") -> ItemVersi
     """A reviewer publishes a submitted version: it becomes the item's public guide.
 
     Refused, naming the rule, when a publishing rule is broken (:mod:`yiwang.catalog.rules`).
-    The previously published version becomes 已被替代 (still readable, with its diff), the
+    The version takes the 事项类型 and 设定依据 of the 目录清单 item as they are now. The
+    previously published version becomes 已被替代 (still readable, with its diff), the
     item's current version moves, and the search index follows in the same transaction. The
     system (``actor`` None: the demo loader, imports) may publish a draft directly.
     """
@@ -121,6 +122,9 @@ def publish(version: ItemVersion, *, actor=None, opinion: str = "") -> ItemVersi
         previous.superseded_at = now
         previous.save(update_fields=["status", "superseded_at"])
     _review(version, who, VersionStatus.PUBLISHED, (opinion or "").strip())
+    # The guide carries the 目录清单's type and basis as they are now; a later change of the
+    # catalogue reaches it only through its next publication (reviewed, with a diff).
+    version.take_catalogue_facts()
     version.published_at = now
     version.save()
     item.current_version = version

@@ -215,3 +215,26 @@ def test_read_only_version_shows_chinese_labels(client, orgs):
     assert '<div class="readonly">窗口办理、网上办理</div>' in html
     assert '<div class="readonly">互联网咨询、互联网收件、互联网预审</div>' in html
     assert "person, enterprise" not in html
+
+
+def test_a_reviewer_retires_an_item_with_a_reason(client, orgs):
+    item = ItemVersionFactory(item__organization=orgs["haishu"], published=True).item
+    sign_in(client, catalogue_staff(reviewer_of=orgs["haishu"]))
+    choose = {"action": "retire_items", "_selected_action": [item.pk]}
+    page = client.post("/admin/catalog/serviceitem/", choose).content.decode()
+    assert "取消原因（必填" in page and str(item) in page
+    empty = client.post("/admin/catalog/serviceitem/", {**choose, "apply": "1", "reason": " "})
+    assert (
+        "取消事项须填写取消原因（如职能划转、法律法规废止），以便公众和审计查阅"
+        in empty.content.decode()
+    )
+    item.refresh_from_db()
+    assert item.retired_at is None
+    done = client.post(
+        "/admin/catalog/serviceitem/",
+        {**choose, "apply": "1", "reason": "职能划转至市级"},
+        follow=True,
+    )
+    assert texts(done) == [f"已取消{item}"]
+    item.refresh_from_db()
+    assert (item.retired_at is not None, item.retirement_reason) == (True, "职能划转至市级")

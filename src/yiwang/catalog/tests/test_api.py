@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.files.base import ContentFile
 
 from yiwang.catalog import services
 
@@ -267,3 +268,49 @@ def test_departments(client, published, orgs):
         PROBLEM,
         [{"field": "region", "message": "行政区划代码 330299000000 不存在"}],
     )
+
+
+def test_file_links_are_absolute_addresses_of_the_portal_downloads(
+    client, published, settings, tmp_path
+):
+    # The files live under MEDIA_ROOT, which the application does not serve: the links go to the
+    # portal's download views, the current guide's and each replaced version's own.
+    settings.MEDIA_ROOT = tmp_path
+    item = published.item
+    draft = services.start_draft(item)
+    material = draft.materials.get(name="申请表")
+    material.blank_form.save("form.pdf", ContentFile(b"%PDF-1.4 blank"), save=False)
+    material.sample.save("sample.pdf", ContentFile(b"%PDF-1.4 sample"), save=False)
+    services.update_material(material, blank_form=material.blank_form, sample=material.sample)
+    draft.result_sample.save("result.pdf", ContentFile(b"%PDF-1.4 result"), save=False)
+    services.update_draft(draft, result_sample=draft.result_sample)
+    services.publish(services.submit_for_review(draft), opinion="同意")
+
+    base = f"http://testserver/items/{item.code}"
+    guide = get(client, f"/api/v1/items/{item.code}")[2]
+    form = guide["materials"][0]
+    assert (form["name"], form["blank_form"], form["sample"]) == (
+        "申请表",
+        f"{base}/materials/{material.pk}/form/",
+        f"{base}/materials/{material.pk}/sample/",
+    )
+    assert guide["materials"][1]["blank_form"] is None
+    assert guide["result_sample"] == f"{base}/result-sample/"
+    for url, content in (
+        (form["blank_form"], b"%PDF-1.4 blank"),
+        (form["sample"], b"%PDF-1.4 sample"),
+        (guide["result_sample"], b"%PDF-1.4 result"),
+    ):
+        response = client.get(url)
+        assert (response.status_code, b"".join(response.streaming_content)) == (200, content)
+
+    # Version 3 replaces version 2: version 2's files stay reachable at its own addresses.
+    services.publish(services.submit_for_review(services.start_draft(item)), opinion="同意")
+    old = get(client, f"/api/v1/items/{item.code}/versions/2")[2]
+    assert (old["materials"][0]["blank_form"], old["result_sample"]) == (
+        f"{base}/versions/2/materials/{material.pk}/form/",
+        f"{base}/versions/2/result-sample/",
+    )
+    response = client.get(old["materials"][0]["blank_form"])
+    assert (response.status_code, b"".join(response.streaming_content)) == (200, b"%PDF-1.4 blank")
+    assert client.get(f"{base}/versions/1/result-sample/").status_code == 404
