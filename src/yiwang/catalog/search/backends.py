@@ -132,6 +132,8 @@ class Backend:
             rows = cursor.fetchall()
         if rows:
             total = rows[0][-1]
+        elif not offset:
+            total = 0
         else:
             with connection.cursor() as cursor:  # a page beyond the last: only the count
                 cursor.execute(

@@ -232,7 +232,11 @@ def search(
     engine = backend()
     offset = (page - 1) * page_size
 
+    exact_ids: dict[str, tuple[int, ...]] = {}  # the relaxed try repeats the strict one's
+
     def run(query: ParsedQuery, relaxed: bool = False) -> tuple[list[Hit], int]:
+        if query.normalized not in exact_ids:
+            exact_ids[query.normalized] = _exact_ids(query, facets)
         hits, total, results.total_exact = engine.search(
             query,
             facets,
@@ -241,7 +245,7 @@ def search(
             limit=page_size,
             offset=offset,
             cap=RANKED_CAP,
-            exact_ids=_exact_ids(query, facets),
+            exact_ids=exact_ids[query.normalized],
         )
         return hits, total
 
