@@ -72,6 +72,7 @@ def styles() -> dict[str, ParagraphStyle]:
             spaceBefore=10,
             spaceAfter=4,
             textColor=colors.HexColor("#0b4f9c"),
+            keepWithNext=1,  # a section heading never ends a page alone
         ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=14),
     }
