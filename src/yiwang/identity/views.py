@@ -8,6 +8,7 @@ authorization and writes the audit event ``identity.authorize`` for each approva
 from __future__ import annotations
 
 from oauth2_provider.views import AuthorizationView as DotAuthorizationView
+from oauthlib.oauth2.rfc6749 import errors
 
 from yiwang.accounts.services import acting_enterprise
 from yiwang.core.http import client_ip
@@ -23,6 +24,21 @@ ERROR_TEXT = {
     "unsupported_response_type": "该系统使用了本平台不支持的登录方式",
     "access_denied": "您已拒绝授权",
 }
+
+
+def _error_text(error) -> str:
+    # oauthlib reports an unknown client or a wrong redirect URI as "invalid_request" too:
+    # the person needs to know it is the department system that is not set up right.
+    if isinstance(error, errors.InvalidClientIdError | errors.MissingClientIdError):
+        return ERROR_TEXT["invalid_client"]
+    if isinstance(
+        error,
+        errors.MismatchingRedirectURIError
+        | errors.InvalidRedirectURIError
+        | errors.MissingRedirectURIError,
+    ):
+        return "该系统的回调地址与其在本平台登记的不一致"
+    return ERROR_TEXT.get(error.error, "授权请求无效")
 
 
 class AuthorizationView(DotAuthorizationView):
@@ -45,11 +61,17 @@ class AuthorizationView(DotAuthorizationView):
             )
         return result
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def render_to_response(self, context, **response_kwargs):
+        # django-oauth-toolkit renders a refused request (unknown client, bad redirect URI)
+        # straight from error_response(), without get_context_data(): the reason is added here.
         error = context.get("error")
         if error is not None:
-            context["error_text"] = ERROR_TEXT.get(error.error, "授权请求无效")
+            context = {**context, "error_text": _error_text(error)}
+        return super().render_to_response(context, **response_kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context.get("error") is not None:
             return context
         user = self.request.user
         context["enterprise"] = acting_enterprise(self.request.session, user)
