@@ -20,7 +20,7 @@ urlpatterns = [
     path("accounts/<uuid:uid>/unban/", accounts.account_unban_request, name="account-unban"),
     path("accounts/<uuid:uid>/roles/", accounts.account_grant_role, name="account-grant-role"),
     path(
-        "accounts/<uuid:uid>/roles/<int:assignment_id>/revoke/",
+        "accounts/<uuid:uid>/roles/<id:assignment_id>/revoke/",
         accounts.account_revoke_role,
         name="account-revoke-role",
     ),

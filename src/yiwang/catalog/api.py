@@ -21,6 +21,7 @@ from yiwang.catalog.constants import Audience
 from yiwang.catalog.fields import MultiChoiceField
 from yiwang.catalog.identifiers import IMPLEMENTATION_CODE_PATTERN
 from yiwang.catalog.models import ItemVersion, ServiceItem
+from yiwang.core.converters import MAX_ID
 from yiwang.core.errors import DomainError
 from yiwang.core.pagination import limit_offset
 from yiwang.core.problems import Problem
@@ -416,7 +417,7 @@ class ItemFilter(Schema):
     )
     object: Audience | None = Field(None, description="服务对象：person 自然人 / enterprise 法人")
     theme: str | None = Field(None, description="服务主题代码，如 P06", examples=["P06"])
-    department: int | None = Field(None, description="实施机构 id")
+    department: int | None = Field(None, ge=1, le=MAX_ID, description="实施机构 id")
     type: str | None = Field(None, description="事项类型代码，如 XK（行政许可）")
 
 
@@ -470,7 +471,7 @@ def item_versions(request: HttpRequest, code: str):
 
 
 @router.get(
-    f"{CODE_PATH}/versions/{{int:number}}",
+    f"{CODE_PATH}/versions/{{id:number}}",
     response={200: VersionOut, **ERRORS},
     summary="指南的某一版本",
 )

@@ -238,7 +238,7 @@ def create_grant(request: HttpRequest, uscc: str, payload: GrantIn):
 
 
 @router.post(
-    "/enterprises/{uscc}/grants/{grant_id}/revoke",
+    "/enterprises/{uscc}/grants/{id:grant_id}/revoke",
     response={200: list[GrantOut], **ERRORS},
     summary="撤销授权",
 )

@@ -203,7 +203,7 @@ def _unban_request(actor: User, request_id: int) -> UnbanRequest:
 
 
 @router.post(
-    "/staff/unban-requests/{request_id}/approve",
+    "/staff/unban-requests/{id:request_id}/approve",
     response={200: AccountOut, **ERRORS},
     summary="批准解封",
 )
@@ -214,7 +214,7 @@ def approve_unban(request: HttpRequest, request_id: int):
 
 
 @router.post(
-    "/staff/unban-requests/{request_id}/reject",
+    "/staff/unban-requests/{id:request_id}/reject",
     response={200: UnbanRequestOut, **ERRORS},
     summary="驳回解封",
 )

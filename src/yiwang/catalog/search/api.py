@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from yiwang.catalog import search as engine
 from yiwang.catalog.badges import badges_from_facts
+from yiwang.core.converters import MAX_ID
 from yiwang.core.problems import Problem
 
 router = Router(tags=["事项搜索"])
@@ -33,7 +34,7 @@ class SearchParams(Schema):
         None, description="服务对象：person 自然人，enterprise 法人"
     )
     theme: str | None = Field(None, description="服务主题代码", max_length=8)
-    department: int | None = Field(None, ge=1, description="实施机构 id")
+    department: int | None = Field(None, ge=1, le=MAX_ID, description="实施机构 id")
     page: int = Field(1, ge=1, le=engine.MAX_PAGE, description="页码（每页 20 条，最多 50 页）")
 
 

@@ -69,6 +69,13 @@ def test_items_list_bounds_its_page(client, published):
     assert (status, body["detail"]) == (422, "offset：数值过大")
     status, _, body = get(client, "/api/v1/items?limit=101")
     assert (status, body["detail"]) == (422, "limit：数值过大")
+    # found by schemathesis in CI: an id past 64 bits was a 500 on SQLite
+    status, _, body = get(client, "/api/v1/items?department=-119240309097170390591510975348736")
+    assert (status, body["detail"]) == (422, "department：数值过小")
+    status, _, body = get(client, "/api/v1/items?department=1000000000000000000")
+    assert (status, body["detail"]) == (422, "department：数值过大")
+    code = published.item.code
+    assert get(client, f"/api/v1/items/{code}/versions/99999999999999999999")[0] == 404
 
 
 def test_item_guide(client, published, orgs):

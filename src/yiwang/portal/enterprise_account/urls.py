@@ -14,8 +14,8 @@ urlpatterns = [
     path("request/", views.request_grant, name="request"),
     path("change-representative/", views.change_representative, name="change-representative"),
     path("<str:uscc>/grants/", views.grants, name="grants"),
-    path("<str:uscc>/grants/<int:pk>/change/", views.change, name="change"),
-    path("<str:uscc>/grants/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("<str:uscc>/grants/<id:pk>/change/", views.change, name="change"),
+    path("<str:uscc>/grants/<id:pk>/revoke/", views.revoke, name="revoke"),
     path("<str:uscc>/requests/", views.pending, name="pending"),
-    path("<str:uscc>/requests/<int:pk>/decide/", views.decide, name="decide"),
+    path("<str:uscc>/requests/<id:pk>/decide/", views.decide, name="decide"),
 ]

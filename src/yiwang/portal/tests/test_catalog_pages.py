@@ -222,7 +222,9 @@ def test_signed_in_visitors_are_never_served_a_cached_page(client, published, fr
 
 
 @pytest.mark.parametrize(
-    ("page", "shown"),
+    # not "page": that name is pytest-playwright's browser page, whose session-scoped browser
+    # parameter made pytest regroup the tests around the browser journeys
+    ("number", "shown"),
     [
         ("2", "第 2 / 2 页"),
         ("99999999999999999999", "第 2 / 2 页"),  # beyond SQLite's 64-bit offsets
@@ -235,7 +237,7 @@ def test_signed_in_visitors_are_never_served_a_cached_page(client, published, fr
     ],
 )
 def test_theme_and_department_pages_show_the_nearest_page(
-    client, published, monkeypatch, page, shown
+    client, published, monkeypatch, number, shown
 ):
     monkeypatch.setattr(views_catalog, "PAGE_SIZE", 1)
     second = ItemVersionFactory(
@@ -243,7 +245,7 @@ def test_theme_and_department_pages_show_the_nearest_page(
     )
     last = max(published, second, key=lambda v: v.item.code).name
     for url in ("/themes/P06/", f"/departments/{published.item.organization_id}/"):
-        response = client.get(url, {"page": page})
+        response = client.get(url, {"page": number})
         html = response.content.decode()
         assert (response.status_code, shown in html) == (200, True)
         assert (last in html) == (shown == "第 2 / 2 页")
@@ -374,3 +376,13 @@ def test_a_replaced_version_keeps_its_own_files(client, published, settings, tmp
     missing = client.get(f"{base}/versions/9/result-sample/")
     assert missing.status_code == 404
     assert f"事项 {item.code} 没有已发布的第9版" in missing.content.decode()
+
+
+def test_a_number_too_long_for_an_id_is_a_page_that_does_not_exist(client, published):
+    code = published.item.code
+    for path in (
+        "/departments/9223372036854775808/",
+        f"/items/{code}/versions/99999999999999999999/",
+    ):
+        assert client.get(path).status_code == 404
+    assert client.get(f"/items/{code}/versions/1/").status_code == 200
