@@ -218,6 +218,9 @@ def approve_unban(request: HttpRequest, request_id: int):
     response={200: UnbanRequestOut, **ERRORS},
     summary="驳回解封",
 )
-def reject_unban(request: HttpRequest, request_id: int):
+def reject_unban(request: HttpRequest, request_id: int, payload: ReasonIn):
+    """Reject: the account stays disabled; the reason is kept in the audit trail."""
     item = _unban_request(request.auth, request_id)
-    return account_admin.reject_unban(request.auth, item, ip=client_ip(request))
+    return account_admin.reject_unban(
+        request.auth, item, reason=payload.reason, ip=client_ip(request)
+    )

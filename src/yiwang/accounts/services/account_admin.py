@@ -469,21 +469,16 @@ def approve_unban(actor: User, request: UnbanRequest, *, ip: str | None = None) 
 
 @transaction.atomic
 def reject_unban(
-    actor: User, request: UnbanRequest, *, reason: str | None = None, ip: str | None = None
+    actor: User, request: UnbanRequest, *, reason: str, ip: str | None = None
 ) -> UnbanRequest:
-    """Reject an unban request; the account stays disabled. A rejection says why; the reason is
-    kept in the audit trail (``account.unban_reject``).
-
-    ``reason=None`` is for callers that do not collect one yet (the staff API); any caller that
-    does — the back-office page — passes what was typed, and an empty reason is refused.
-    """
+    """Reject an unban request; the account stays disabled. A rejection says why (1–200
+    characters); the reason is kept in the audit trail (``account.unban_reject``)."""
     request = _decide(actor, request)
-    if reason is not None:
-        reason = reason.strip()
-        if not reason:
-            raise DomainError("请填写驳回理由", field="reason")
-        if len(reason) > 200:
-            raise DomainError("驳回理由不超过 200 个字", field="reason")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写驳回理由", field="reason")
+    if len(reason) > 200:
+        raise DomainError("驳回理由不超过 200 个字", field="reason")
     request.status = UnbanRequest.Status.REJECTED
     request.decided_by = actor
     request.decided_at = timezone.now()
@@ -493,7 +488,7 @@ def reject_unban(
         **_actor(actor),
         object_type="user",
         object_id=request.user_id,
-        after={"unban_request": request.pk, **({"reason": reason} if reason else {})},
+        after={"unban_request": request.pk, "reason": reason},
         ip=ip,
     )
     return request

@@ -236,7 +236,7 @@ def test_unban_can_be_rejected(world):
     citizen = person(1, world.haishu.organization)
     account_admin.disable_account(world.haishu.admin, citizen, reason="冒用他人身份")
     request = account_admin.request_unban(world.haishu.admin, citizen, reason="核实为本人")
-    account_admin.reject_unban(world.platform_admin, request)
+    account_admin.reject_unban(world.platform_admin, request, reason="未能核实为本人")
     citizen.refresh_from_db()
     assert citizen.is_active is False
     assert UnbanRequest.objects.get().status == UnbanRequest.Status.REJECTED

@@ -173,9 +173,29 @@ def test_reject_unban_across_organisations_is_404(world, client):
     account_admin.disable_account(world.haishu.admin, citizen, reason="冒用他人身份")
     request = account_admin.request_unban(world.haishu.admin, citizen, reason="本人")
     response = post(
-        as_staff(client, world.yuyao.admin), f"{API}/unban-requests/{request.pk}/reject"
+        as_staff(client, world.yuyao.admin),
+        f"{API}/unban-requests/{request.pk}/reject",
+        {"reason": "未能核实"},
     )
     assert response.status_code == 404
+
+
+def test_reject_unban_needs_a_reason(world, client):
+    citizen = person(1, world.haishu.organization)
+    account_admin.disable_account(world.haishu.admin, citizen, reason="冒用他人身份")
+    request = account_admin.request_unban(world.haishu.admin, citizen, reason="本人")
+    security = as_staff(client, world.security_admin)
+    url = f"{API}/unban-requests/{request.pk}/reject"
+    blank = post(security, url, {"reason": "  "})
+    assert (blank.status_code, blank.json()["errors"]) == (
+        400,
+        [{"field": "reason", "message": "请填写驳回理由"}],
+    )
+    assert post(security, url).status_code == 422  # no reason at all
+    done = post(security, url, {"reason": "未提供身份证明"})
+    assert (done.status_code, done.json()["status"]) == (200, "rejected")
+    event = AuditEvent.objects.filter(action="account.unban_reject").get()
+    assert event.after == {"unban_request": request.pk, "reason": "未提供身份证明"}
 
 
 def test_no_full_id_number_in_any_response_or_log_line_except_unmask(world, client, caplog):
