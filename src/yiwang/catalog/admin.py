@@ -28,7 +28,13 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
-from yiwang.accounts.permissions import Role, has_role, organizations_for, roles_of
+from yiwang.accounts.permissions import (
+    ADMIN_SITE_ROLES,
+    Role,
+    has_role,
+    organizations_for,
+    roles_of,
+)
 from yiwang.catalog import rules, selectors, services
 from yiwang.catalog.constants import EDITABLE_STATUSES
 from yiwang.catalog.diff import diff_versions
@@ -48,7 +54,7 @@ from yiwang.catalog.rules import RuleViolation
 from yiwang.core.errors import DomainError
 from yiwang.regions.models import ServiceHall, Window
 
-CATALOGUE_ROLES = (Role.CATALOG_EDITOR, Role.CATALOG_REVIEWER)
+CATALOGUE_ROLES = tuple(ADMIN_SITE_ROLES)  # the roles whose work is done here
 
 
 def _actor(request) -> services.Actor:

@@ -30,7 +30,7 @@ from django.contrib.auth.hashers import make_password
 
 from yiwang.accounts.constants import RegistrationChannel, Role, UserKind
 from yiwang.accounts.models import Enterprise, User
-from yiwang.accounts.permissions import grant_role
+from yiwang.accounts.permissions import ADMIN_SITE_ROLES, grant_role
 from yiwang.accounts.services import provision_account, register_enterprise
 from yiwang.core.identifiers import generate_person_id, generate_uscc
 from yiwang.demo.base import Tally
@@ -172,10 +172,8 @@ class DemoStaff:
 
     @property
     def edits_catalogue(self) -> bool:
-        return any(role in CATALOGUE_ROLES for role, _, _ in self.roles)
+        return any(role in ADMIN_SITE_ROLES for role, _, _ in self.roles)
 
-
-CATALOGUE_ROLES = (Role.CATALOG_EDITOR, Role.CATALOG_REVIEWER)
 
 _HS, _YY, _NB = "330203000000", "330281000000", "330200000000"
 STAFF: tuple[DemoStaff, ...] = (
@@ -397,7 +395,8 @@ def _load_staff(tally: Tally) -> None:
                 "name": staff.name,
                 "registration_channel": RegistrationChannel.ADMIN,
                 # The catalogue is edited in the Django admin until the back office has its
-                # pages: its editors and reviewers must be able to sign in there.
+                # pages: its editors and reviewers must be able to sign in there (as grant_role
+                # marks them; said here too, so that a second run keeps it).
                 "is_staff": staff.superuser or staff.edits_catalogue,
                 "is_superuser": staff.superuser,
                 "totp_secret": DEMO_TOTP_SECRET,

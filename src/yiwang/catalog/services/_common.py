@@ -80,14 +80,14 @@ def require_reviewer(who: Actor, version: ItemVersion) -> None:
 
 # Who maintains the 目录清单 (and the code lists 事项类型, 服务主题), when scoped to the whole
 # province or platform-wide.
-CATALOGUE_ROLES = frozenset({Role.CATALOG_REVIEWER, Role.PLATFORM_ADMIN})
+CATALOGUE_KEEPERS = frozenset({Role.CATALOG_REVIEWER, Role.PLATFORM_ADMIN})
 
 
 def _province_wide(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return any(
-        assignment.role in CATALOGUE_ROLES
+        assignment.role in CATALOGUE_KEEPERS
         and assignment.organization_id is None
         and (assignment.region_id is None or assignment.region.level == RegionLevel.PROVINCE)
         for assignment in roles_of(user)
