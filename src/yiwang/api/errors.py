@@ -7,6 +7,7 @@ validation fail) and the answer comes out here in one shape.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from yiwang.core.errors import DomainError
+from yiwang.core.problems import PROBLEM_TYPES
 
 PROBLEM_TYPE_BASE = "/api/v1/problems/"
 CONTENT_TYPE = "application/problem+json"
@@ -40,6 +42,24 @@ def problem(
     response = api.create_response(request, body, status=status)
     response["Content-Type"] = CONTENT_TYPE
     return response
+
+
+def plain_problem(
+    request: HttpRequest, *, status: int, slug: str, detail: str, **extra: Any
+) -> HttpResponse:
+    """The same problem+json body for an answer given outside ninja (middleware: unknown paths,
+    Idempotency-Key refusals, the initial-password rule), with the slug's registered title."""
+    body = {
+        "type": PROBLEM_TYPE_BASE + slug,
+        "title": PROBLEM_TYPES[slug][0],
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        **extra,
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type=CONTENT_TYPE
+    )
 
 
 def _location(loc: list[Any] | tuple[Any, ...]) -> str:

@@ -24,7 +24,6 @@ channel's promise to clients, not the only defence.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -32,10 +31,9 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from yiwang.api.errors import CONTENT_TYPE, PROBLEM_TYPE_BASE
+from yiwang.api.errors import plain_problem
 from yiwang.api.models import IdempotencyRecord
 from yiwang.core.http import client_ip
-from yiwang.core.problems import PROBLEM_TYPES
 
 __all__ = ["HEADER", "TTL", "IdempotencyMiddleware", "prune"]
 
@@ -50,16 +48,12 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def _problem(request: HttpRequest, status: int, slug: str, detail: str) -> HttpResponse:
-    body = {
-        "type": PROBLEM_TYPE_BASE + slug,
-        "title": PROBLEM_TYPES[slug][0],
-        "status": status,
-        "detail": detail,
-        "instance": request.path,
-        "errors": [{"field": HEADER, "message": detail}],
-    }
-    return HttpResponse(
-        json.dumps(body, ensure_ascii=False), status=status, content_type=CONTENT_TYPE
+    return plain_problem(
+        request,
+        status=status,
+        slug=slug,
+        detail=detail,
+        errors=[{"field": HEADER, "message": detail}],
     )
 
 

@@ -8,13 +8,11 @@ cannot parse. This middleware rewrites such responses, keeping status and header
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from yiwang.api.errors import CONTENT_TYPE, PROBLEM_TYPE_BASE
-from yiwang.core.problems import PROBLEM_TYPES
+from yiwang.api.errors import CONTENT_TYPE, plain_problem
 
 API_PREFIX = "/api/"
 
@@ -53,15 +51,8 @@ class ProblemDetailsMiddleware:
             return response
         status = response.status_code
         slug = _SLUG_BY_STATUS.get(status, "server-error" if status >= 500 else "http-error")
-        body = {
-            "type": PROBLEM_TYPE_BASE + slug,
-            "title": PROBLEM_TYPES[slug][0],
-            "status": status,
-            "detail": _detail(request, response),
-            "instance": request.path,
-        }
-        problem = HttpResponse(
-            json.dumps(body, ensure_ascii=False), status=status, content_type=CONTENT_TYPE
+        problem = plain_problem(
+            request, status=status, slug=slug, detail=_detail(request, response)
         )
         if "Allow" in response:
             problem["Allow"] = response["Allow"]

@@ -12,7 +12,6 @@ Staff areas (``/backoffice/``, ``/admin/``) enforce their own first change with 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -21,8 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from yiwang.api.errors import CONTENT_TYPE, PROBLEM_TYPE_BASE
-from yiwang.core.problems import PROBLEM_TYPES
+from yiwang.api.errors import plain_problem
 
 MESSAGE = "请先修改初始密码：窗口开户时短信发送的初始密码修改前，账号只能用来修改密码或退出"
 CLOSED = re.compile(r"^/(?:account/|oauth/|api/|items/[^/]+/apply/)")
@@ -69,16 +67,7 @@ class InitialPasswordMiddleware:
         ):
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            body = {
-                "type": PROBLEM_TYPE_BASE + "forbidden",
-                "title": PROBLEM_TYPES["forbidden"][0],
-                "status": 403,
-                "detail": MESSAGE,
-                "instance": request.path,
-            }
-            return HttpResponse(
-                json.dumps(body, ensure_ascii=False), status=403, content_type=CONTENT_TYPE
-            )
+            return plain_problem(request, status=403, slug="forbidden", detail=MESSAGE)
         change = reverse("portal:account-password")
         follow = request.get_full_path() if request.method == "GET" else ""
         return redirect(f"{change}?{urlencode({'next': follow})}" if follow else change)
