@@ -86,7 +86,8 @@ class Backend:
 
         At most ``cap`` + 1 matches are counted: when a query matches more (登记 in a million
         items), the candidates ranked are the first ``cap`` + 1 matches in any column, the first
-        ``cap`` name matches and the exact names (``exact_ids``), so the cost of a query is
+        ``cap`` name matches (unless those matches hold :data:`ENOUGH_NAMES` names already)
+        and the exact names (``exact_ids``), so the cost of a query is
         bounded whatever the size of the catalogue; the total is then reported as ``cap``, not
         exact. When fewer match, the name matches are among them: every match is ranked.
         One statement — the candidate scans, the count and the ranking — one round trip.

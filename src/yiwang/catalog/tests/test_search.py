@@ -334,6 +334,21 @@ def test_broad_query_ranks_a_bounded_set_and_keeps_exact_names(catalogue, monkey
     assert names(exact)[0] == "婚姻登记"
 
 
+def test_an_overflowing_query_still_ranks_the_items_named_by_it(orgs, monkeypatch):
+    from yiwang.catalog.search import backends, engine
+
+    for n in range(3):  # the word only in their conditions, and written first
+        publish(f"测试事项{n}", orgs["civil"], conditions="须提交渔船检验证书。")
+    publish("渔船检验证书核发", orgs["civil"])
+    monkeypatch.setattr(engine, "RANKED_CAP", 2)
+    results = search.search("渔船检验证书", log=False)
+    assert (results.total, results.total_exact) == (2, False)
+    assert names(results)[0] == "渔船检验证书核发"
+    # when the first matches hold names enough, the name scan is skipped: only they are ranked
+    monkeypatch.setattr(backends, "ENOUGH_NAMES", 0)
+    assert "渔船检验证书核发" not in names(search.search("渔船检验证书", log=False))
+
+
 def test_retired_name_is_no_longer_suggested(catalogue):
     assert search.suggest("出生医学") == ["出生医学证明"]
     retire_item(catalogue["birth"], reason="测试")
