@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from yiwang.accounts.services.staff_auth import staff_session_verified
 from yiwang.backoffice.decorators import forbidden
 
-__all__ = ["has_permission", "install", "login"]
+__all__ = ["has_permission", "install", "login", "password_change"]
 
 
 def has_permission(request: HttpRequest) -> bool:
@@ -54,7 +54,16 @@ def login(request: HttpRequest, extra_context=None) -> HttpResponse:
     return redirect(f"{reverse('backoffice:login')}?{urlencode({'next': target})}")
 
 
+def password_change(request: HttpRequest, extra_context=None) -> HttpResponse:
+    """The admin's 修改密码 link: the back office's page, whose change goes through
+    ``accounts.services.change_password`` (rules, wrong-try limit, audit) — Django's own
+    form would set the password past all three."""
+    return redirect("backoffice:password")
+
+
 def install(site: AdminSite) -> None:
-    """Make ``site`` use the back office's sign-in and accept only its TOTP-verified sessions."""
+    """Make ``site`` use the back office's sign-in and password change, and accept only its
+    TOTP-verified sessions."""
     site.has_permission = has_permission
     site.login = login
+    site.password_change = password_change

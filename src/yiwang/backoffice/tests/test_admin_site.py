@@ -68,3 +68,9 @@ def test_the_initial_password_is_changed_before_the_admin_opens(client):
     assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
     response = client.get("/admin/login/?next=/admin/")
     assert (response.status_code, response["Location"]) == (302, "/backoffice/password/")
+
+
+def test_the_admins_password_change_is_the_back_offices(client):
+    sign_in_staff(client, admin_staff(is_superuser=True))
+    response = client.get("/admin/password_change/")
+    assert (response.status_code, response["Location"]) == (302, "/backoffice/password/")
