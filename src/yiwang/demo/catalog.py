@@ -608,6 +608,9 @@ def _synthetic_version(item: ServiceItem, basic: BasicItem, number: int, now) ->
         number=1,
         status=VersionStatus.PUBLISHED,
         name=basic.name,
+        # what publish() copies from the 目录清单 (bulk data bypasses the services)
+        item_type=basic.item_type,
+        basic_legal_basis=basic.legal_basis,
         service_objects=["enterprise"] if number % 3 else ["person", "enterprise"],
         legal_basis=basic.legal_basis,
         conditions=f"在本行政区域内申请{obj}{action}的单位和个人，材料齐全、符合法定形式。",

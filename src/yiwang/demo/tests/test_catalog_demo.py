@@ -144,6 +144,16 @@ def test_scale_adds_exactly_the_items_asked_for(demo):
     # readable like any published item, and the catalogue check still passes
     version = synthetic.first().current_version
     assert version.is_fully_online == (version.max_visits == 0)
+    # it carries the 目录清单 facts a publication copies, as the API and the guide show them
+    basic = version.item.basic_item
+    assert (version.guide_item_type, version.guide_basic_legal_basis) == (
+        basic.item_type,
+        basic.legal_basis,
+    )
+    # and so does every published guide of the demo, synthetic or not
+    assert not ItemVersion.objects.filter(
+        status=VersionStatus.PUBLISHED, item_type__isnull=True
+    ).exists()
     call_command("catalog", "check", stdout=io.StringIO())
     # a second --scale continues after the first, never reusing a code
     catalog.scale(10)
