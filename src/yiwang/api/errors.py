@@ -93,6 +93,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         extra = {"errors": [{"field": exc.field, "message": exc.message}]} if exc.field else {}
+        field_errors = getattr(exc, "errors", None)
+        if field_errors:
+            extra = {"errors": [{"field": f, "message": m} for f, m in field_errors.items()]}
+        extra.update(exc.extra)
         response = problem(
             api,
             request,

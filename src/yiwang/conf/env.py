@@ -52,6 +52,17 @@ def _convert(name: str, raw: str, kind: str) -> Any:
     raise ValueError(f"unknown kind {kind!r}")
 
 
+def _bounds(minimum: int | None, maximum: int | None) -> str:
+    """The allowed range in words, for the reference and the error message ("" when unbounded)."""
+    if minimum is not None and maximum is not None:
+        return f"from {minimum} to {maximum}"
+    if minimum is not None:
+        return f"at least {minimum}"
+    if maximum is not None:
+        return f"at most {maximum}"
+    return ""
+
+
 def env(
     name: str,
     default: Any,
@@ -60,15 +71,21 @@ def env(
     help: str,
     group: str = "general",
     choices: tuple[str, ...] = (),
+    minimum: int | None = None,
+    maximum: int | None = None,
 ) -> Any:
     """Return the variable ``name`` converted to ``kind``, or ``default`` when it is unset.
 
     ``default`` is documented as given; pass a human-readable string (for example
     ``"<data dir>/yiwang.sqlite3"``) through ``help`` where the real default is computed. With
-    ``choices``, any other value stops the start with a message listing the allowed ones.
+    ``choices``, any other value stops the start with a message listing the allowed ones; with
+    ``minimum``/``maximum`` (integers), a value outside that range does the same.
     """
     if choices:
         help = f"{help} One of: {', '.join(f'`{c}`' for c in choices)}."
+    bounds = _bounds(minimum, maximum)
+    if bounds:
+        help = f"{help} {bounds[0].upper()}{bounds[1:]}."
     REGISTRY[name] = Variable(name=name, kind=kind, default=default, help=help, group=group)
     raw = os.environ.get(name)
     if raw is None:
@@ -76,6 +93,8 @@ def env(
     value = _convert(name, raw, kind)
     if choices and value not in choices:
         raise ConfigurationError(f"{name}={raw!r}: expected one of {', '.join(choices)}")
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ConfigurationError(f"{name}={raw!r}: expected {bounds}")
     return value
 
 

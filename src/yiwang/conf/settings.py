@@ -207,6 +207,33 @@ FILE_STORAGE_BACKEND = env(
     "`storages.backends.s3.S3Storage`.",
     group="files",
 )
+UPLOAD_MAX_BYTES = (
+    env(
+        "YIWANG_UPLOAD_MAX_MB",
+        20,
+        kind="int",
+        help="Largest material an applicant may upload, in MB (1 MB = 1024 × 1024 bytes); a "
+        "larger file is refused with its size in the message.",
+        group="files",
+        minimum=1,
+        maximum=200,
+    )
+    * 1024
+    * 1024
+)
+UPLOAD_SCAN_COMMAND = env(
+    "YIWANG_UPLOAD_SCAN_COMMAND",
+    "",
+    help="Virus scanner run on every uploaded material, e.g. `clamdscan --no-summary -`: split "
+    "like a shell command line but run without a shell, it reads the file on stdin and exits 0 "
+    "when clean, 1 when infected (the file is refused); any other exit or no answer within 30 "
+    "seconds refuses the upload as not checked and is logged. Empty means no scan.",
+    group="files",
+)
+# Django streams a file field of a multipart upload to a temporary file once it passes
+# FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) and leaves it out of DATA_UPLOAD_MAX_MEMORY_SIZE, which
+# counts only the other fields; so both defaults let materials up to UPLOAD_MAX_BYTES through,
+# and yiwang.core.uploads refuses larger ones with a message that names the size.
 STATIC_ROOT = env(
     "STATIC_ROOT",
     "",
@@ -284,6 +311,62 @@ SMS_RETRY_SECONDS = env(
     group="notifications",
 )
 
+# --- cases -------------------------------------------------------------------------------------
+
+CASE_NUMBER_LAYOUT = env(
+    "YIWANG_CASE_NUMBER_LAYOUT",
+    "{region}{date}{seq:06d}",
+    help="Layout of the 统一办件编号 before its check digit (ISO/IEC 7064 MOD 11,10), in Python "
+    "format syntax with `{region}` (12-digit region code of the accepting organisation), `{date}` "
+    "(YYYYMMDD) and `{seq}` (the day's sequence per region). Digits only.",
+    group="cases",
+)
+try:
+    _sample = CASE_NUMBER_LAYOUT.format(region="330203000000", date="20260101", seq=1)
+except (KeyError, IndexError, ValueError) as _exc:
+    raise ConfigurationError(
+        f"YIWANG_CASE_NUMBER_LAYOUT={CASE_NUMBER_LAYOUT!r}: {_exc}; "
+        "use {region}, {date}, {seq}"
+    ) from _exc
+if "{seq" not in CASE_NUMBER_LAYOUT or not _sample.isdigit() or not 10 <= len(_sample) <= 38:
+    raise ConfigurationError(
+        f"YIWANG_CASE_NUMBER_LAYOUT={CASE_NUMBER_LAYOUT!r}: must contain {{seq}} and give 10 to 38 "
+        "digits"
+    )
+
+# --- logistics -----------------------------------------------------------------------------
+
+# Results and materials posted by express (REQUIREMENTS §3 logistics); the carrier sits behind
+# yiwang.integrations.logistics (DESIGN §3.6).
+LOGISTICS_BACKEND = env(
+    "YIWANG_LOGISTICS_BACKEND",
+    "fake",
+    help="Which carrier posts results and materials: `fake` (nothing is posted; tracking numbers "
+    "and events are simulated, for the demo and the tests) or `http` (a carrier's JSON API at "
+    "`YIWANG_LOGISTICS_URL`).",
+    group="logistics",
+    choices=("fake", "http"),
+)
+LOGISTICS_URL = env(
+    "YIWANG_LOGISTICS_URL",
+    "",
+    help="Base URL of the carrier's API when `YIWANG_LOGISTICS_BACKEND=http` (shipments are "
+    "POSTed to `<url>/shipments`). Required with that backend; the start stops without it.",
+    group="logistics",
+)
+LOGISTICS_TOKEN = env(
+    "YIWANG_LOGISTICS_TOKEN",
+    "",
+    help="Secret API token sent to the carrier as `Authorization: Bearer <token>`; empty sends "
+    "no header. Keep it out of version control.",
+    group="logistics",
+)
+if LOGISTICS_BACKEND == "http" and not re.match(r"https?://[^/]", LOGISTICS_URL):
+    raise ConfigurationError(
+        f"YIWANG_LOGISTICS_URL={LOGISTICS_URL!r}: YIWANG_LOGISTICS_BACKEND=http needs the "
+        "carrier's http(s) URL"
+    )
+
 # --- background tasks ----------------------------------------------------------------------
 
 TASKS_BACKEND = env(
@@ -355,6 +438,7 @@ INSTALLED_APPS = [
     "yiwang.integrations",
     "yiwang.notifications",
     "yiwang.catalog",
+    "yiwang.cases",
     "yiwang.identity",
     "yiwang.api",
     "yiwang.portal",

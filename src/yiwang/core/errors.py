@@ -15,10 +15,24 @@ class DomainError(Exception):
     type_slug = "invalid"
     title = "请求无法处理"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, extra: dict | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # more members of the API's problem document (e.g. ``allowed_actions`` on a 409)
+        self.extra = extra or {}
+
+
+class FieldErrors(DomainError):
+    """Several fields wrong at once (a form, an application): ``errors`` maps each field to its
+    Chinese message, so every one is shown next to its field and nothing typed is lost."""
+
+    def __init__(self, errors: dict[str, str], *, message: str = "") -> None:
+        self.errors = dict(errors)
+        text = message or f"有 {len(self.errors)} 处需要修改：" + "；".join(self.errors.values())
+        super().__init__(text)
 
 
 class NotFound(DomainError):

@@ -419,6 +419,12 @@ def _iso7064_hybrid_check(chars: str, alphabet: str) -> str:
     return alphabet[(1 - p) % modulus]
 
 
+def iso7064_mod_11_10_check(digits: str) -> str:
+    """ISO/IEC 7064:2003 MOD 11,10 (hybrid) check digit over 0-9: catches every single-digit
+    error and every swap of adjacent digits (used by the 统一办件编号, ``cases.numbers``)."""
+    return _iso7064_hybrid_check(digits, "0123456789")
+
+
 def iso7064_mod_37_36_check(chars: str) -> str:
     """ISO/IEC 7064:2003 MOD 37,36 (hybrid) check character over 0-9A-Z."""
     return _iso7064_hybrid_check(chars, UPPER_ALNUM)

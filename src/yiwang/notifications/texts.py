@@ -58,6 +58,8 @@ TEMPLATES: dict[str, MessageTemplate] = dict(
         _define("sms/case_accepted", "办件受理通知", "item", "case_number"),
         _define("sms/case_supplement", "补正材料通知", "item", "case_number", "deadline"),
         _define("sms/case_completed", "办结通知", "item", "case_number", "result"),
+        _define("sms/case_not_accepted", "不予受理通知", "item", "case_number", "reason"),
+        _define("sms/case_delivered", "送达通知", "item", "case_number", "delivery"),
         _define("site/account_disabled", "账号停用通知", "reason"),
         _define("site/account_enabled", "账号恢复通知"),
         _define("site/case_accepted", "办件受理通知", "item", "case_number"),
@@ -65,6 +67,8 @@ TEMPLATES: dict[str, MessageTemplate] = dict(
             "site/case_supplement", "补正材料通知", "item", "case_number", "deadline", "materials"
         ),
         _define("site/case_completed", "办结通知", "item", "case_number", "result"),
+        _define("site/case_not_accepted", "不予受理通知", "item", "case_number", "reason"),
+        _define("site/case_delivered", "送达通知", "item", "case_number", "delivery"),
     ]
 )
 

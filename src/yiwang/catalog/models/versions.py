@@ -117,6 +117,20 @@ class ItemVersion(models.Model):
         "无需申请材料", default=False, help_text="确实不需要任何材料时勾选"
     )
 
+    # --- 申请表单 (yiwang.catalog.application_forms): part of the guide like the materials, so
+    # it is reviewed with them and a case keeps the form it was applied with.
+    application_form = models.JSONField(
+        "申请表单",
+        default=dict,
+        blank=True,
+        help_text=(
+            "网上申请时填写的表单，以 JSON Schema（2020-12）的子集定义：每一项须有中文标题"
+            "（title），类型为 string、integer、number 或 boolean；x-prefill 从申请人或企业"
+            "信息预填，x-order 为显示顺序。留空则使用默认表单（申请人姓名、联系电话、联系地址、"
+            "申请事由）。"
+        ),
+    )
+
     # --- 办理地点与联系方式 ---
     halls = models.ManyToManyField(
         "regions.ServiceHall", verbose_name="办理大厅", blank=True, related_name="item_versions"

@@ -4,12 +4,14 @@ history (动态管理, guide ch. 4 (二) 5)."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 
+from yiwang.catalog import application_forms
 from yiwang.catalog.constants import OPEN_STATUSES, ItemStatus, VersionStatus
 from yiwang.catalog.models import (
     Fee,
@@ -128,7 +130,12 @@ def start_draft(item: ServiceItem, *, actor=None) -> ItemVersion:
         draft = ItemVersion(item=item, number=number)
         for field in ItemVersion._meta.concrete_fields:
             if field.name not in NOT_DRAFTED:
-                setattr(draft, field.attname, getattr(source, field.attname))
+                value = getattr(source, field.attname)
+                if isinstance(field, models.JSONField):
+                    # the 申请表单: the draft's own copy, so editing it cannot reach the
+                    # published version's object in memory
+                    value = copy.deepcopy(value)
+                setattr(draft, field.attname, value)
     draft.status = VersionStatus.DRAFT
     _mark_editor(draft, who)
     draft.save()
@@ -171,7 +178,9 @@ def _clone(row: models.Model, draft: ItemVersion) -> models.Model:
 @transaction.atomic
 def update_draft(version: ItemVersion, *, actor=None, **fields: Any) -> ItemVersion:
     """Change guide elements of a draft: any of :func:`drafted_fields`, ``themes`` (Theme rows
-    or codes), ``halls`` and ``windows`` included. 全程网办 follows from ``online_depth``."""
+    or codes), ``halls`` and ``windows`` included. 全程网办 follows from ``online_depth``; an
+    ``application_form`` must be in the supported subset and is stored with its order
+    (:func:`yiwang.catalog.application_forms.prepare`; ``{}`` or None: the default form)."""
     who = actor_of(actor)
     require_editor(who, version.item)
     require_editable(version)
@@ -180,6 +189,8 @@ def update_draft(version: ItemVersion, *, actor=None, **fields: Any) -> ItemVers
     if unknown:
         raise DomainError(f"不能修改的字段：{'、'.join(unknown)}", field=unknown[0])
     many = {name: fields.pop(name) for name in MANY if name in fields}
+    if "application_form" in fields:
+        fields["application_form"] = application_forms.prepare(fields["application_form"])
     if "themes" in many:
         many["themes"] = _themes(many["themes"])
     names = list(fields) + list(many)
