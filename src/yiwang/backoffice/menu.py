@@ -24,6 +24,12 @@ class MenuItem:
 
 MENU: list[MenuItem] = [
     MenuItem("首页", "backoffice:home"),
+    MenuItem(
+        "办件",
+        "backoffice:cases",
+        (Role.WINDOW_CLERK, Role.REVIEWER, Role.DECIDER, Role.SUPERVISOR),
+        "办件办理",
+    ),
     MenuItem("窗口注册", "backoffice:window-register", (Role.WINDOW_CLERK,), "窗口服务"),
     MenuItem(
         "用户查询", "backoffice:persons", (Role.WINDOW_CLERK, Role.DEPARTMENT_ADMIN), "窗口服务"

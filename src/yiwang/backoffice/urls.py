@@ -1,6 +1,15 @@
 from django.urls import path
 
-from yiwang.backoffice.views import accounts, audit, auth, home, persons, window
+from yiwang.backoffice.views import (
+    accounts,
+    audit,
+    auth,
+    case_actions,
+    cases,
+    home,
+    persons,
+    window,
+)
 
 app_name = "backoffice"
 
@@ -26,4 +35,32 @@ urlpatterns = [
     ),
     path("unban-requests/", accounts.unban_requests, name="unban-requests"),
     path("audit/", audit.audit_log, name="audit"),
+    path("cases/", cases.case_queue, name="cases"),
+    path("cases/search/", cases.case_search, name="case-search"),
+    path("cases/<id:case_id>/", cases.case_detail, name="case"),
+    path(
+        "cases/<id:case_id>/materials/<id:material_id>/",
+        cases.case_material,
+        name="case-material",
+    ),
+    path("cases/<id:case_id>/notices/<slug:kind>.pdf", cases.case_notice, name="case-notice"),
+    *(
+        path(f"cases/<id:case_id>/{segment}/", view, name=f"case-{segment}")
+        for segment, view in (
+            ("pre-review-pass", case_actions.pre_review_pass),
+            ("supplement", case_actions.request_supplement),
+            ("not-accept", case_actions.not_accept),
+            ("accept", case_actions.accept),
+            ("visit", case_actions.record_visit),
+            ("review", case_actions.review),
+            ("decide", case_actions.decide),
+            ("pause", case_actions.pause),
+            ("resume", case_actions.resume),
+            ("extension", case_actions.request_extension),
+            ("extension-decision", case_actions.decide_extension),
+            ("ship", case_actions.ship),
+            ("hand-over", case_actions.hand_over),
+            ("deliver-electronically", case_actions.deliver_electronically),
+        )
+    ),
 ]

@@ -512,7 +512,7 @@ def _supplement(data: NoticeData, s) -> list[Flowable]:
         _p(
             f"请于{_date(data.supplement_deadline)}前通过网上办事大厅或者到办理窗口一次性提交上述"
             "补正材料。补正材料期间不计算在办理时限内；本机关收到全部补正材料后，依法作出是否受理"
-            "的决定。逾期未补正的，视为撤回本次申请。",
+            "的决定。",
             s["text"],
         ),
         _p(

@@ -19,13 +19,14 @@ import time
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Prefetch
 
-from yiwang.catalog import search, services
+from yiwang.catalog import application_forms, search, services
 from yiwang.catalog.constants import (
     EXERCISE_LEVEL_OF_ORGANIZATION,
     HandlingForm,
@@ -55,6 +56,7 @@ from yiwang.demo.catalog_data import (
     Step,
     forms,
 )
+from yiwang.demo.catalog_data.application_forms import FORMS as APPLICATION_FORMS
 from yiwang.regions.models import Organization, OrganizationKind, Region, ServiceHall, WindowKind
 
 __all__ = ["SYNTHETIC_PREFIX", "load_catalog", "scale"]
@@ -98,6 +100,7 @@ VERSION_FIELDS = (
     "result_type",
     "result_sample",
     "no_materials_required",
+    "application_form",
     "handling_address",
     "working_hours",
     "consultation_phone",
@@ -284,6 +287,12 @@ def default_steps(days: int) -> tuple[Step, ...]:
     )
 
 
+@cache
+def application_form(code: str) -> dict:
+    """The 申请表单 of basic item ``code`` as stored (``{}``: the default form)."""
+    return application_forms.prepare(APPLICATION_FORMS.get(code, {}))
+
+
 def desired(item: Item, organization: Organization, places: _Places, files, themes) -> dict:
     """The complete guide of ``item`` at ``organization``, in the shape of :func:`stored`."""
     halls, windows, address, hours = places.place(item, organization)
@@ -304,6 +313,7 @@ def desired(item: Item, organization: Organization, places: _Places, files, them
         "result_type": item.result_type,
         "result_sample": _file(item.result_sample, files),
         "no_materials_required": not item.materials,
+        "application_form": application_form(item.code),
         "handling_address": address,
         "working_hours": hours,
         "consultation_phone": consultation_phone(organization),

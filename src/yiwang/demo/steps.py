@@ -4,7 +4,7 @@ Each app that brings demo data adds its loader here (catalogue items after the o
 that implement them, people and staff after the halls they work in, …).
 """
 
-from yiwang.demo import catalog, people, province
+from yiwang.demo import cases, catalog, people, province
 from yiwang.demo.base import Step
 
 STEPS: list[Step] = [
@@ -19,4 +19,5 @@ STEPS: list[Step] = [
     Step("catalog", "事项清单：目录清单、实施清单与办事指南", catalog.load_catalog),
     Step("baselib", "基础库：合成人口库与法人库", people.load_base_libraries),
     Step("accounts", "演示市民、法人用户与工作人员账号", people.load_accounts),
+    Step("cases", "演示办件（各办理环节）", cases.load_cases),
 ]

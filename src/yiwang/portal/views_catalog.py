@@ -12,12 +12,12 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from yiwang.cases.services import online_mode
 from yiwang.catalog import search as search_engine
 from yiwang.catalog import selectors
 from yiwang.catalog.badges import badges, badges_from_facts
@@ -214,6 +214,9 @@ def _guide_context(request: HttpRequest, item, version: ItemVersion, *, current:
         "qr": _qr(page_url, f"{version.name} 办事指南页面二维码"),
         "page_url": page_url,
         "audience": AUDIENCES.get(version.service_objects[0] if version.service_objects else ""),
+        # 在线办理 starts an application (portal.cases.apply.start) only when the guide allows
+        # handling online; otherwise the page says so instead of offering the button.
+        "online_mode": online_mode(version),
     }
 
 
@@ -311,19 +314,6 @@ def _disposition(kind: str, filename: str) -> str:
     # RFC 6266/5987: browsers take the UTF-8 name; the ASCII fallback keeps old clients working.
     fallback = f"guide{PurePosixPath(filename).suffix}"
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-
-
-@login_required
-@require_GET
-def apply(request: HttpRequest, code: str) -> HttpResponse:
-    """在线办理: the application form arrives with the online-application issue; until then the
-    signed-in applicant is told honestly where to apply today."""
-    found = _item_or_404(code)
-    return render(
-        request,
-        "portal/catalog/apply.html",
-        {"item": found, "version": found.current_version},
-    )
 
 
 SEARCH_AUDIENCES = {"person": "个人", "enterprise": "法人"}

@@ -12,6 +12,7 @@ from yiwang.accounts.constants import Role, UserKind
 from yiwang.accounts.models import Enterprise, RoleAssignment, User
 from yiwang.accounts.permissions import has_role
 from yiwang.accounts.verification import get_verifier
+from yiwang.cases.models import Case
 from yiwang.core.identifiers import validate_person_id, validate_uscc
 from yiwang.core.models import AuditEvent
 from yiwang.demo import people
@@ -33,6 +34,7 @@ def snapshot() -> dict:
         "roles": RoleAssignment.objects.count(),
         "registered_enterprises": Enterprise.objects.count(),
         "audit": AuditEvent.objects.count(),
+        "cases": sorted(Case.objects.values_list("pk", "number", "status")),
     }
 
 
@@ -44,6 +46,7 @@ def test_second_run_changes_nothing(demo):
         "演示市民账号 3 个（新增 3，更新 0）",
         "演示法人用户 1 家（新增 1，更新 0）",
         "演示工作人员账号 14 个（新增 14，更新 0）",
+        "演示办件 6 件（新增 6，更新 0）",
     ]
     before = snapshot()
     again = [line for line in run_demo() if line.startswith(("人口库", "法人库", "演示"))]
@@ -53,8 +56,25 @@ def test_second_run_changes_nothing(demo):
         "演示市民账号 3 个（新增 0，更新 0）",
         "演示法人用户 1 家（新增 0，更新 0）",
         "演示工作人员账号 14 个（新增 0，更新 0）",
+        "演示办件 6 件（新增 0，更新 0）",
     ]
     assert snapshot() == before
+
+
+def test_demo_cases_wait_at_each_stage_for_the_demo_staff(demo):
+    from yiwang.cases import selectors
+
+    chen = User.objects.by_id_number(people.CITIZENS[0].id_number).get()
+    assert sorted(Case.objects.filter(applicant=chen).values_list("status", flat=True)) == [
+        "completed",
+        "deciding",
+        "pending",
+        "reviewing",
+        "supplement",
+    ]
+    clerk = User.objects.get(username="hs_window")
+    assert selectors.queue(clerk, "pending").count() == 2
+    assert selectors.queue(User.objects.get(username="hs_market_decider"), "deciding").count() == 1
 
 
 def test_generation_is_deterministic():
