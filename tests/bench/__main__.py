@@ -80,6 +80,7 @@ SECTION_MODULES = {
     "guide": "tests.bench.guide",
     "accounts": "tests.bench.accounts",
     "search": "tests.bench.search",
+    "cases": "tests.bench.cases",
 }
 GROUPS = ("core", *SECTION_MODULES)
 
@@ -94,7 +95,8 @@ def selected_groups(argv: list[str] | None = None) -> list[str]:
         choices=GROUPS,
         help="run only this group (repeatable): core = the database's main table, guide = the "
         "办事指南 page under gunicorn, accounts = password sign-in and registration, search = "
-        "catalogue search at 10 k, 100 k and 1 M items",
+        "catalogue search at 10 k, 100 k and 1 M items, cases = submissions under gunicorn and "
+        "case query / staff queue at 10 k and 1 M cases",
     )
     return parser.parse_args(argv).only or list(GROUPS)
 

@@ -14,6 +14,7 @@ from ninja.renderers import JSONRenderer
 from yiwang import __version__
 from yiwang.accounts.api import router as accounts_router
 from yiwang.api import errors, idempotency
+from yiwang.cases.api import router as cases_router
 from yiwang.catalog.api import router as catalog_router
 from yiwang.catalog.search.api import router as search_router
 from yiwang.core.errors import NotFound
@@ -84,6 +85,7 @@ api.add_router("/", regions_router)
 api.add_router("/", accounts_router)
 api.add_router("/", search_router)  # /items/search before the catalogue's /items/{code}
 api.add_router("/", catalog_router)  # its {code} is a 31-character 实施编码, never "search"
+api.add_router("/", cases_router)
 
 
 @api.get("/", include_in_schema=False)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from yiwang.accounts.constants import RegistrationChannel, Role, UserKind
 from yiwang.accounts.services import account_admin
+from yiwang.cases.constants import ACTION_LABELS as CASE_ACTION_LABELS
 from yiwang.core.masking import mask_name, mask_uscc
 from yiwang.core.models import AuditEvent
 
@@ -21,6 +22,8 @@ __all__ = ["AuditRow", "action_label", "present"]
 
 # Every action code written with ``audit.record(...)`` in the project, by app.
 ACTION_LABELS = {
+    # cases (the case's own actions are "cases.case.<Action>", see action_label)
+    "cases.material.viewed": "查看办件材料",
     # accounts
     "account.register": "网上注册",
     "account.window_register": "窗口注册",
@@ -160,6 +163,8 @@ def action_label(code: str) -> str:
     """The Chinese label of an audit action code; an unknown code as it is."""
     if code in ACTION_LABELS:
         return ACTION_LABELS[code]
+    if code.startswith("cases.case.") and code.removeprefix("cases.case.") in CASE_ACTION_LABELS:
+        return "办件" + CASE_ACTION_LABELS[code.removeprefix("cases.case.")]
     head, _, verb = code.rpartition(".")
     obj = head.removeprefix("catalog.")
     if verb in VERB_LABELS and obj in OBJECT_LABELS:

@@ -4,8 +4,9 @@ Default layout (``YIWANG_CASE_NUMBER_LAYOUT``, default ``{region}{date}{seq:06d}
 digit: the 12-digit code of the accepting organisation's region, the submission date (YYYYMMDD),
 a six-digit sequence that restarts every day per region, and an ISO/IEC 7064 MOD 11,10 check
 digit over everything before it — 27 digits, e.g. ``330203000000202612060000017``. The check
-digit catches every mistyped digit and every swap of two neighbours, so a wrong number typed into
-the public query is told apart from a number that does not exist.
+digit catches every mistyped single digit (and most swaps of two neighbours: a hybrid MOD 11,10
+system does not promise all of them), so a mistyped number in the public query is told apart
+from a number that does not exist.
 
 The sequence comes from :func:`yiwang.core.numbering.next_value` inside the submission's
 transaction: gap-free and safe under concurrent submissions.

@@ -11,7 +11,7 @@ from yiwang.accounts.constants import Role
 from yiwang.accounts.permissions import organizations_for
 from yiwang.cases import clock
 from yiwang.cases.constants import DUE_SOON_WORKING_DAYS, CaseStatus
-from yiwang.cases.models import Case, CaseEvent
+from yiwang.cases.models import Case, CaseEvent, StoredFile
 from yiwang.cases.numbers import validate_number
 from yiwang.core import workdays
 from yiwang.core.errors import DomainError, NotFound
@@ -23,6 +23,7 @@ __all__ = [
     "case_for_applicant",
     "case_for_staff",
     "cases_of",
+    "drive_of",
     "public_query",
     "queue",
     "queue_counts",
@@ -61,14 +62,23 @@ _STATUS_OF_QUEUE = {
 }
 
 
-def _scope(user) -> Q:
+_CASE_ROLES = (Role.WINDOW_CLERK, Role.REVIEWER, Role.DECIDER, Role.SUPERVISOR)
+
+
+def _organizations_by_role(user) -> dict[str, list[int]]:
+    return {
+        role: list(organizations_for(user, role).values_list("pk", flat=True))
+        for role in _CASE_ROLES
+    }
+
+
+def _scope(user, orgs: dict | None = None) -> Q:
     """The cases a staff member may see: its organisations' cases on its side of 受办分离 (a
     clerk sees only its organisation's cases — REQUIREMENTS §3; default deny)."""
-    accepting = list(organizations_for(user, Role.WINDOW_CLERK).values_list("pk", flat=True))
-    competent = set()
-    for role in (Role.REVIEWER, Role.DECIDER):
-        competent.update(organizations_for(user, role).values_list("pk", flat=True))
-    supervising = list(organizations_for(user, Role.SUPERVISOR).values_list("pk", flat=True))
+    orgs = orgs if orgs is not None else _organizations_by_role(user)
+    accepting = orgs[Role.WINDOW_CLERK]
+    competent = set(orgs[Role.REVIEWER]) | set(orgs[Role.DECIDER])
+    supervising = orgs[Role.SUPERVISOR]
     q = Q(pk__in=[])
     if accepting:
         q |= Q(accepting_org_id__in=accepting)
@@ -83,20 +93,22 @@ def _staff_cases(user) -> QuerySet[Case]:
     return Case.objects.exclude(status=CaseStatus.DRAFT).filter(_scope(user))
 
 
-def queue(user, key: str, *, today: datetime.date | None = None) -> QuerySet[Case]:
+def queue(
+    user, key: str, *, today: datetime.date | None = None, _orgs: dict | None = None
+) -> QuerySet[Case]:
     """The cases of work queue ``key`` that ``user`` may work, oldest first."""
     spec = QUEUE_BY_KEY.get(key)
     if spec is None:
         raise NotFound("没有这个工作队列")
     today = today or clock.local_date()
+    orgs = _orgs if _orgs is not None else _organizations_by_role(user)
     base = Case.objects.select_related("item", "version", "accepting_org", "competent_org")
     if spec.key in _STATUS_OF_QUEUE:
-        orgs = organizations_for(user, spec.role).values_list("pk", flat=True)
         field = "accepting_org_id__in" if spec.side == "accepting" else "competent_org_id__in"
-        return base.filter(**{field: list(orgs)}, status=_STATUS_OF_QUEUE[spec.key]).order_by(
+        return base.filter(**{field: orgs[spec.role]}, status=_STATUS_OF_QUEUE[spec.key]).order_by(
             "submitted_at", "id"
         )
-    open_cases = base.filter(_scope(user), closed_at__isnull=True, concluded_at__isnull=True)
+    open_cases = base.filter(_scope(user, orgs), closed_at__isnull=True, concluded_at__isnull=True)
     open_cases = open_cases.filter(paused_since__isnull=True, due_on__isnull=False)
     if spec.key == "overdue":
         return open_cases.filter(due_on__lt=today).order_by("due_on", "id")
@@ -105,8 +117,10 @@ def queue(user, key: str, *, today: datetime.date | None = None) -> QuerySet[Cas
 
 
 def queue_counts(user) -> dict[str, int]:
-    """How many cases wait in each queue (the back office's tabs)."""
-    return {q.key: queue(user, q.key).count() for q in QUEUES}
+    """How many cases wait in each queue (the back office's tabs); the user's organisations are
+    looked up once for all of them."""
+    orgs = _organizations_by_role(user)
+    return {q.key: queue(user, q.key, _orgs=orgs).count() for q in QUEUES}
 
 
 def case_for_staff(user, case_id: int) -> Case:
@@ -175,6 +189,11 @@ def case_for_applicant(user, case_id: int, *, enterprise=None) -> Case:
     if case is None:
         raise NotFound("办件不存在")
     return case
+
+
+def drive_of(user) -> QuerySet[StoredFile]:
+    """我的材料: ``user``'s files kept in the drive, newest first."""
+    return StoredFile.objects.filter(owner=user, in_drive=True).order_by("-created_at", "-id")
 
 
 def timeline(case: Case) -> list[CaseEvent]:

@@ -17,6 +17,8 @@ roles again on every write.
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -35,7 +37,7 @@ from yiwang.accounts.permissions import (
     organizations_for,
     roles_of,
 )
-from yiwang.catalog import rules, selectors, services
+from yiwang.catalog import application_forms, rules, selectors, services
 from yiwang.catalog.constants import EDITABLE_STATUSES
 from yiwang.catalog.diff import diff_versions
 from yiwang.catalog.fields import MultiChoiceField
@@ -457,6 +459,7 @@ GUIDE_FIELDSETS = (
     ("时限与收费", {"fields": (("statutory_time_limit", "promised_time_limit"), "is_free")}),
     ("办理结果", {"fields": ("result_name", "result_type", "result_sample")}),
     ("申请材料", {"fields": ("no_materials_required",)}),
+    ("申请表单", {"fields": ("application_form",)}),
     (
         "办理地点与联系方式",
         {
@@ -509,11 +512,76 @@ def _labels_of(name: str):
 
 
 def _read_only(fields):
-    """``fields`` of a fieldset with each list-valued element replaced by its label display."""
+    """``fields`` of a fieldset with each list-valued element replaced by its label display
+    and the 申请表单 by its indented JSON."""
     return tuple(
-        _read_only(f) if isinstance(f, tuple) else f"{f}_labels" if f in MULTI_CHOICE else f
+        _read_only(f)
+        if isinstance(f, tuple)
+        else f"{f}_labels"
+        if f in MULTI_CHOICE
+        else "application_form_text"
+        if f == "application_form"
+        else f
         for f in fields
     )
+
+
+_SCHEMA_KEYS = ("$schema", "type", "title", "description", "properties", "required")
+_PROPERTY_KEYS = ("type", "title", "description")
+
+
+def _schema_text(value) -> str:
+    """The 申请表单 as indented JSON in reading order (type and title first, the properties in
+    their x-order): the same text on every database, since jsonb keeps no order of keys."""
+    if isinstance(value, dict) and isinstance(value.get("properties"), dict):
+        value = {k: value[k] for k in _SCHEMA_KEYS if k in value} | dict(sorted(value.items()))
+        value["properties"] = {
+            name: {k: prop[k] for k in _PROPERTY_KEYS if k in prop} | dict(sorted(prop.items()))
+            if isinstance(prop, dict)
+            else prop
+            for name, prop in application_forms.ordered_properties(value)
+        }
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+class ApplicationFormField(forms.JSONField):
+    """The 申请表单 as JSON text: shown indented, checked against the supported subset
+    (:func:`application_forms.check_schema`) with the Chinese reason on the field, and, when
+    refused, shown again exactly as typed. Empty means the default form."""
+
+    def __init__(self, **kwargs):
+        kwargs["widget"] = forms.Textarea(
+            attrs={"rows": 20, "cols": 100, "class": "vLargeTextField", "spellcheck": "false"}
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise forms.ValidationError(
+                    f"申请表单不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近有误",
+                    code="invalid",
+                ) from exc
+        return super().to_python(value)
+
+    def clean(self, value):
+        schema = super().clean(value)
+        try:
+            return application_forms.prepare(schema)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message, code="schema") from exc
+
+    def bound_data(self, data, initial):
+        if self.disabled or not isinstance(data, str):
+            return super().bound_data(data, initial)
+        return forms.fields.InvalidJSONInput(data)  # the text as typed, not re-serialised
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return _schema_text(value)
 
 
 @admin.register(ItemVersion)
@@ -533,6 +601,17 @@ class ItemVersionAdmin(CatalogueRoleAdmin):
     service_objects_labels = _labels_of("service_objects")
     handling_forms_labels = _labels_of("handling_forms")
     online_depth_labels = _labels_of("online_depth")
+
+    @admin.display(description="申请表单")
+    def application_form_text(self, obj):
+        if not obj.application_form:
+            return "默认表单（申请人姓名、联系电话、联系地址、申请事由）"
+        return format_html("<pre>{}</pre>", _schema_text(obj.application_form))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "application_form":
+            kwargs["form_class"] = ApplicationFormField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def organization_of(self, obj):
         return obj.item.organization

@@ -120,10 +120,8 @@ DEFAULT_FORM: dict = {
     "x-order": ["applicant_name", "phone", "address", "reason"],
 }
 
-_TOP_KEYS = frozenset(
-    {"$schema", "type", "title", "description", "properties", "required", "additionalProperties"}
-    | {"x-order"}
-)
+_TOP_KEYS = ("$schema", "type", "title", "description", "properties", "required")
+_TOP_KEYS += ("additionalProperties", "x-order")
 _COMMON_KEYS = frozenset({"type", "title", "description"})
 _KEYS = {
     "string": _COMMON_KEYS
@@ -166,10 +164,7 @@ def check_schema(schema: Any) -> None:
         raise _refuse(f"申请表单不是有效的 JSON Schema（2020-12）：“{where}”处不符合规范") from exc
     for key in schema:
         if key not in _TOP_KEYS:
-            raise _refuse(
-                f"申请表单顶层不支持“{key}”；只能使用 type、properties、required、title、"
-                "description、x-order"
-            )
+            raise _refuse(f"申请表单顶层不支持“{key}”；只能使用 {'、'.join(_TOP_KEYS)}")
     if "$schema" in schema and schema["$schema"] != DRAFT_2020_12:
         raise _refuse(f"申请表单只支持 JSON Schema 2020-12（$schema 须为 {DRAFT_2020_12}）")
     if schema.get("type") != "object":

@@ -8,6 +8,7 @@ or changed field by field.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from django.db import models
@@ -78,6 +79,9 @@ def _display(obj: models.Model, field: models.Field) -> str:
         return str(dict(field.flatchoices).get(value, value or ""))
     if value is None:
         return ""
+    if isinstance(field, models.JSONField):
+        # the application form: compared as text with sorted keys (jsonb keeps no key order)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
     return str(value)
 
 

@@ -27,7 +27,12 @@ class DomainError(Exception):
 
 class FieldErrors(DomainError):
     """Several fields wrong at once (a form, an application): ``errors`` maps each field to its
-    Chinese message, so every one is shown next to its field and nothing typed is lost."""
+    Chinese message, so every one is shown next to its field and nothing typed is lost. The API
+    answers it like a request that failed its schema (422, ``errors[]``)."""
+
+    status = 422
+    type_slug = "validation"
+    title = "请求参数不符合要求"
 
     def __init__(self, errors: dict[str, str], *, message: str = "") -> None:
         self.errors = dict(errors)

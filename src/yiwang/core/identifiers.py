@@ -421,7 +421,7 @@ def _iso7064_hybrid_check(chars: str, alphabet: str) -> str:
 
 def iso7064_mod_11_10_check(digits: str) -> str:
     """ISO/IEC 7064:2003 MOD 11,10 (hybrid) check digit over 0-9: catches every single-digit
-    error and every swap of adjacent digits (used by the 统一办件编号, ``cases.numbers``)."""
+    error and most swaps of adjacent digits (used by the 统一办件编号, ``cases.numbers``)."""
     return _iso7064_hybrid_check(digits, "0123456789")
 
 

@@ -23,7 +23,7 @@ from django.urls import reverse
 from yiwang.api.errors import plain_problem
 
 MESSAGE = "请先修改初始密码：窗口开户时短信发送的初始密码修改前，账号只能用来修改密码或退出"
-CLOSED = re.compile(r"^/(?:account/|oauth/|api/|items/[^/]+/apply/)")
+CLOSED = re.compile(r"^/(?:account/|oauth/|api/|my/|items/[^/]+/apply/)")
 # What stays open: changing or resetting the password, and signing in, out or up (the API's
 # sign-in answer says must_change_password, so an app knows to call /api/v1/auth/password);
 # and, to read, what the API serves to anyone: the catalogue, regions and its own description.

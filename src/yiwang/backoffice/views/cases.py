@@ -20,13 +20,14 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from yiwang.accounts.constants import Role
-from yiwang.accounts.permissions import has_role, roles_of
+from yiwang.accounts.permissions import roles_of
 from yiwang.backoffice.decorators import staff_required
 from yiwang.cases import clock, notices, selectors, services, workflow
 from yiwang.cases.constants import Action, CaseStatus, Decision, DeliveryMethod
 from yiwang.cases.models import Case, Extension
 from yiwang.catalog import application_forms
 from yiwang.core.errors import NotFound
+from yiwang.core.http import client_ip
 from yiwang.core.masking import mask_name
 from yiwang.core.uploads import ALLOWED_KINDS
 from yiwang.regions.models import Window
@@ -47,14 +48,6 @@ CASE_ROLES = (Role.WINDOW_CLERK, Role.REVIEWER, Role.DECIDER, Role.SUPERVISOR)
 PAGE_SIZE = 50
 # 剩余工作日 at or below this shows amber (the 即将超期 queue's threshold).
 SOON = 2
-
-# Which organisation of the case a staff role acts for (受办分离): the window for the accepting
-# organisation, the department for the competent one — as ``cases.services`` checks it.
-_ORG_OF_ROLE = {
-    Role.WINDOW_CLERK: "accepting_org",
-    Role.REVIEWER: "competent_org",
-    Role.DECIDER: "competent_org",
-}
 
 # Files a browser shows inline (PDF in a frame, images); anything else (OFD) is downloaded.
 _INLINE_KINDS = {"pdf", "jpg", "png"}
@@ -251,14 +244,7 @@ def _form_rows(case: Case) -> list[tuple[str, str]]:
 def _my_actions(user, case: Case, extensions: list[Extension]) -> set[str]:
     """The staff actions allowed in the case's state that ``user``'s roles may take — then only
     the ones that make sense now (恢复计时 only while paused, one pending extension at a time)."""
-    mine, holds = set(), {}
-    for action, role in services.allowed_actions(case).items():
-        if role not in _ORG_OF_ROLE:
-            continue  # the applicant's own actions
-        if role not in holds:
-            holds[role] = has_role(user, role, getattr(case, _ORG_OF_ROLE[role]))
-        if holds[role]:
-            mine.add(action)
+    mine = services.staff_actions(user, case)
     mine.discard(Action.RESUME if not case.is_paused else Action.PAUSE)
     pending = any(e.status == Extension.Status.REQUESTED for e in extensions)
     if pending:
@@ -433,11 +419,9 @@ def case_material(request: HttpRequest, case_id: int, material_id: int) -> FileR
     """One material of a case, for staff who may see the case. PDF and images inline (the case
     page previews them), OFD as a download; the type is the one found by content at upload
     (``core.uploads``), and ``nosniff`` stops a browser guessing another."""
-    case = selectors.case_for_staff(request.user, case_id)
-    used = case.materials.select_related("file").filter(pk=material_id).first()
-    if used is None:
-        raise NotFound("没有这份材料")
-    stored = used.file
+    stored = services.open_material_as_staff(
+        request.user, case_id, material_id, ip=client_ip(request)
+    )
     kind = ALLOWED_KINDS.get(stored.kind)
     inline = stored.kind in _INLINE_KINDS
     response = FileResponse(

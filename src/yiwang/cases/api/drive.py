@@ -13,10 +13,9 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from yiwang.accounts.api.sessions import PersonSession
-from yiwang.cases import services
+from yiwang.cases import selectors, services
 from yiwang.cases.api.applications import ERRORS, MATERIAL_DOWNLOAD, file_response
 from yiwang.cases.api.schemas import StoredFileOut
-from yiwang.cases.models import StoredFile
 from yiwang.core.errors import NotFound
 from yiwang.core.pagination import limit_offset
 
@@ -26,13 +25,12 @@ Pagination = limit_offset("MaterialsPageParams", default=20, maximum=100)
 DRIVE_ERRORS = {k: v for k, v in ERRORS.items() if k != 409}
 
 
-class UploadIn(Schema):
+class DriveUploadIn(Schema):
     label: str = Field("", max_length=200, description="材料名称，如“营业执照”（可不填）")
 
 
 def _drive(user):
-    # The read of 我的材料; cases.selectors has none yet (see the report of issue 5).
-    return StoredFile.objects.filter(owner=user, in_drive=True).order_by("-created_at", "-id")
+    return selectors.drive_of(user)
 
 
 @router.get(
@@ -47,7 +45,7 @@ def my_materials(request: HttpRequest):
 @router.post(
     "/me/materials", response={201: StoredFileOut, **DRIVE_ERRORS}, summary="上传到我的材料"
 )
-def upload(request: HttpRequest, file: File[UploadedFile], payload: Form[UploadIn]):
+def upload(request: HttpRequest, file: File[UploadedFile], payload: Form[DriveUploadIn]):
     """Upload a PDF, JPG, PNG or OFD file (checked by content; an executable renamed ``.pdf``
     is refused with a message saying what it is) to use in later applications."""
     stored = services.store_file(
@@ -75,6 +73,7 @@ def remove(request: HttpRequest, stored_file_id: int):
     openapi_extra=MATERIAL_DOWNLOAD,
 )
 def download(request: HttpRequest, stored_file_id: int):
+    """A file of 我的材料, to its owner only (a case's files download through the case)."""
     stored = _drive(request.auth).filter(pk=stored_file_id).first()
     if stored is None:
         raise NotFound("文件不存在", field="stored_file_id")

@@ -183,7 +183,7 @@ class CaseSummary(_CaseFields):
         return case.enterprise.uscc if case.enterprise_id else None
 
 
-class FileOut(Schema):
+class MaterialFileOut(Schema):
     id: int
     name: str = Field(description="文件名（扩展名与内容一致）", examples=["营业执照.pdf"])
     label: str = Field(description="上传时对应的材料名称")
@@ -194,7 +194,7 @@ class FileOut(Schema):
     download_url: str
 
 
-class StoredFileOut(FileOut):
+class StoredFileOut(MaterialFileOut):
     """A file of 我的材料."""
 
     @staticmethod
@@ -209,7 +209,10 @@ class CaseMaterialOut(Schema):
     state: Choice = Field(description="已提交 / 合格 / 需补正")
     problem: str = Field(description="需补正时存在的问题")
     attached_at: datetime
-    file: FileOut
+    file: MaterialFileOut
+    notice: str = Field(
+        "", description="上传时的提示，如“文件名是 .pdf，但内容是 PNG 图片”（已按实际内容保存）"
+    )
 
 
 class RequiredMaterialOut(Schema):
@@ -342,6 +345,7 @@ def case_material_out(request: HttpRequest, entry: CaseMaterial) -> dict:
         "problem": entry.problem,
         "attached_at": entry.attached_at,
         "file": _case_file(request, entry),
+        "notice": getattr(entry, "notice", ""),
     }
 
 

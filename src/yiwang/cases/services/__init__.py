@@ -6,7 +6,7 @@ state through the case's workflow, writes a :class:`~yiwang.cases.models.CaseEve
 record, and puts the applicant's notifications into the outbox — all in one transaction.
 """
 
-from yiwang.cases.services._common import allowed_actions, may_act_as_applicant
+from yiwang.cases.services._common import allowed_actions, may_act_as_applicant, staff_actions
 from yiwang.cases.services.acceptance import (
     accept,
     not_accept,
@@ -28,6 +28,7 @@ from yiwang.cases.services.application import (
     supplement,
     withdraw,
 )
+from yiwang.cases.services.files import open_material_as_staff
 from yiwang.cases.services.handling import (
     confirm_receipt,
     decide,
@@ -36,6 +37,7 @@ from yiwang.cases.services.handling import (
     review,
     ship,
 )
+from yiwang.cases.services.query import query_case
 from yiwang.cases.services.time_limits import decide_extension, pause, request_extension, resume
 
 __all__ = [
@@ -52,8 +54,10 @@ __all__ = [
     "may_act_as_applicant",
     "not_accept",
     "online_mode",
+    "open_material_as_staff",
     "pause",
     "pre_review_pass",
+    "query_case",
     "record_visit",
     "remove_from_drive",
     "request_extension",
@@ -63,6 +67,7 @@ __all__ = [
     "review",
     "save_draft",
     "ship",
+    "staff_actions",
     "start_application",
     "store_file",
     "submit",

@@ -230,6 +230,8 @@ def store_file(user, upload, *, name: str, label: str = "", in_drive: bool = Tru
     except BaseException:
         stored.file.delete(save=False)
         raise
+    # not a column: what the applicant should be told about this upload (a PNG named .pdf)
+    stored.notice = checked.notice
     return stored
 
 
@@ -261,6 +263,7 @@ def attach_material(
     """Give a file for one material of the guide: a new upload, or one from 我的材料.
 
     Allowed while the application is a draft, and during 补正 for the materials the notice named.
+    The result's ``notice`` (not a column) says when an upload's name did not match its content.
     A new upload is stored (and kept in 我的材料) before it is attached, in two transactions, so
     a failure in between leaves a file in the drive and no half-attached material.
     """
@@ -285,13 +288,16 @@ def attach_material(
             existing.file = stored
             existing.attached_at = timezone.now()
             existing.save(update_fields=["file", "attached_at"])
-            return existing
-        return CaseMaterial.objects.create(
-            case=case,
-            material=material,
-            name=material.name if material is not None else stored.label or stored.name,
-            file=stored,
-        )
+            attached = existing
+        else:
+            attached = CaseMaterial.objects.create(
+                case=case,
+                material=material,
+                name=material.name if material is not None else stored.label or stored.name,
+                file=stored,
+            )
+    attached.notice = getattr(stored, "notice", "")
+    return attached
 
 
 @transaction.atomic
@@ -358,13 +364,12 @@ def submit(case_id: int, user, *, form: dict | None = None, ip: str | None = Non
     case.number = issue_number(_region_code(case), clock.local_date(now))
     first = workflow.start(case)
     case.status = status_for_step(first, case.mode)
-    case.save(update_fields=["form_text", "submitted_at", "number", "status", "updated_at"])
-    record_event(case, Action.SUBMIT, from_status=CaseStatus.DRAFT, actor=user, step="申请", ip=ip)
     if case.mode != OnlineMode.PRE_REVIEW and first.role == StepRole.RECEIVE:
         # 互联网收件: the platform receives the complete application online.
         nxt = workflow.complete(case, first.role, {"by": "platform"})
         case.status = status_for_step(nxt, case.mode)
-    save(case, "status")
+    save(case, "form_text", "submitted_at", "number", "status")
+    record_event(case, Action.SUBMIT, from_status=CaseStatus.DRAFT, actor=user, step="申请", ip=ip)
     ServiceItem.objects.filter(pk=case.item_id).update(application_count=F("application_count") + 1)
     return case
 

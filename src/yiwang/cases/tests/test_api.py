@@ -9,12 +9,11 @@ import pytest
 
 from yiwang.accounts.tests.enterprise_helpers import enterprise, uscc
 from yiwang.accounts.tests.persons_helpers import account, citizen, clock  # noqa: F401  (fixture)
-from yiwang.api.models import IdempotencyRecord
 from yiwang.cases import services
-from yiwang.cases.api import query
 from yiwang.cases.constants import CaseStatus, DeliveryMethod
 from yiwang.cases.models import Case, CaseMaterial, StoredFile
 from yiwang.cases.numbers import format_number, validate_number
+from yiwang.cases.services import query
 from yiwang.cases.tests.helpers import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -439,8 +438,9 @@ def test_submit_names_everything_missing_at_once(client, world, me):
         "请上传“申请表”；请上传“居民身份证”；选择邮寄送达时请填写收件地址"
     )
     assert Case.objects.get().status == CaseStatus.DRAFT
-    # a refused request keeps nothing: the corrected one may use the same key
-    assert IdempotencyRecord.objects.count() == 0
+    # a refused request keeps nothing under its key: sent again, it runs again
+    again, _ = call(client, "post", f"/api/v1/cases/{case_id}/submit", key=KEY)
+    assert (again.status_code, again.get("Idempotent-Replayed")) == (422, None)
 
 
 def test_submit_twice_with_one_key_files_one_case(client, world, me):
@@ -466,8 +466,8 @@ def test_submit_twice_with_one_key_files_one_case(client, world, me):
         "action": {"code": "submit", "name": "提交申请"},
         "step": "申请",
         "from_status": "draft",
-        # the event of the submission itself; the platform's 互联网收件 then moves it on
-        "to_status": "pre_review",
+        # 互联网收件 is part of the submission: the case waits for acceptance at once
+        "to_status": "pending",
         "actor": "王**",
         "role": "",
         "organization": "",
@@ -786,7 +786,7 @@ def test_public_query_stops_guessing_on_one_number(client, world, me, clock):  #
     body = json.loads(response.content)
     assert (response.status_code, body["detail"], response["Retry-After"]) == (
         429,
-        "查询未找到的次数过多，请60分钟后再试",
+        "查询未成功的次数过多，请60分钟后再试；也可以拨打 12345 或办理窗口的咨询电话查询",
         "3600",
     )
 
@@ -832,3 +832,13 @@ def test_cases_follow_the_acting_enterprise(client, world, me):
         "请先切换办事身份（PUT /api/v1/me/acting-enterprise）再申请",
     )
     assert Case.objects.count() == 2
+
+
+def test_public_query_shares_its_count_with_the_portal_page(client, world, me):
+    case = submitted(client, world)
+    client.logout()
+    for guess in range(query.MISS_LIMIT_PER_NUMBER):
+        page = client.post("/cases/query/", {"number": case.number, "who": f"{guess:04d}"})
+        assert page.status_code == 404
+    response, body = call(client, "get", f"/api/v1/case-query?number={case.number}&who=王晓明")
+    assert (response.status_code, body["title"]) == (429, "操作过于频繁")

@@ -19,7 +19,6 @@ from django.urls import reverse
 from yiwang.accounts.services import acting_enterprise
 from yiwang.cases import selectors, services
 from yiwang.cases.models import Case, StoredFile
-from yiwang.core import uploads
 from yiwang.core.errors import DomainError, NotFound
 
 PAGE_SIZE = 20
@@ -61,12 +60,8 @@ def own_case(request: HttpRequest, pk: int) -> Case:
 
 
 def drive(user) -> QuerySet[StoredFile]:
-    """我的材料: the person's files kept in the drive, newest first.
-
-    Read here until :mod:`yiwang.cases.selectors` offers it (the one query of the pages that is
-    not a selector's; the owner filter is what makes it safe).
-    """
-    return StoredFile.objects.filter(owner=user, in_drive=True).order_by("-created_at", "-id")
+    """我的材料: the person's files kept in the drive, newest first."""
+    return selectors.drive_of(user)
 
 
 class Problems:
@@ -95,9 +90,6 @@ def attach_chosen(request: HttpRequest, case: Case, materials, problems: Problem
     """Attach what was chosen for each of ``materials``: a file in ``file_<id>`` or a file of
     我的材料 in ``stored_<id>``. A refusal goes next to its material; a file accepted though its
     name said otherwise (a PNG named ``.pdf``) is said so next to it on the next page.
-
-    The upload is checked here first only to learn that notice (:class:`CheckedUpload.notice`);
-    the service checks it again before storing it.
     """
     user = request.user
     for material in materials:
@@ -106,14 +98,13 @@ def attach_chosen(request: HttpRequest, case: Case, materials, problems: Problem
         chosen = request.POST.get(f"stored_{material.pk}", "")
         try:
             if upload is not None:
-                checked = uploads.check_upload(upload, name=upload.name, field="file")
-                services.attach_material(
+                attached = services.attach_material(
                     case.pk, user, material_id=material.pk, upload=upload, file_name=upload.name
                 )
-                if checked.notice:
+                if attached.notice:
                     messages.info(
                         request,
-                        f"{checked.notice}，已按实际内容保存为“{checked.stored_name}”",
+                        f"{attached.notice}，已按实际内容保存为“{attached.file.name}”",
                         extra_tags=f"material-{material.pk}",
                     )
             elif chosen:

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yiwang.cases import services
-from yiwang.core import uploads
 from yiwang.core.errors import DomainError, NotFound
 from yiwang.portal.cases.common import (
     applicant_required,
@@ -37,14 +36,13 @@ def my_materials(request: HttpRequest) -> HttpResponse:
             errors.setdefault("file", "请选择要上传的文件")
         if not errors:
             try:
-                checked = uploads.check_upload(upload, name=upload.name, field="file")
                 stored = services.store_file(request.user, upload, name=upload.name, label=label)
             except DomainError as exc:
                 errors["label" if exc.field == "label" else "file"] = exc.message
             else:
                 text = f"已保存“{stored.name}”到我的材料。"
-                if checked.notice:
-                    text += f"{checked.notice}，已按实际内容保存。"
+                if stored.notice:
+                    text += f"{stored.notice}，已按实际内容保存。"
                 messages.success(request, text)
                 return redirect("portal:my-materials")
     files, paging = paged(request, drive(request.user))

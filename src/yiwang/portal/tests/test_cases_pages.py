@@ -17,11 +17,11 @@ from yiwang.accounts.tests.persons_helpers import account, citizen
 from yiwang.cases import services
 from yiwang.cases.constants import CaseStatus, DeliveryMethod
 from yiwang.cases.models import Case, CaseEvent, StoredFile
+from yiwang.cases.services import query
 from yiwang.cases.tests.helpers import case_world, pdf_bytes
 from yiwang.catalog import services as catalog
 from yiwang.catalog.constants import OnlineDepth
 from yiwang.catalog.tests.factories import ItemVersionFactory
-from yiwang.portal.cases import query
 
 pytestmark = pytest.mark.django_db
 
@@ -671,7 +671,7 @@ def test_public_query_answers_a_wrong_name_like_a_missing_case_and_stops_guessin
     assert malformed.status_code == 400
     assert "办件编号由数字组成，请核对后重新输入" in _text(malformed)
 
-    for _ in range(query.NUMBER_FAILURE_LIMIT - 1):
+    for _ in range(query.MISS_LIMIT_PER_NUMBER - 1):
         assert client.post("/cases/query/", {"number": case.number, "who": "1234"}).status_code == (
             404
         )
