@@ -134,11 +134,10 @@ def definition_for(version) -> ProcessDefinition:
         return ProcessDefinition.objects.get(version=version)
 
 
-@functools.lru_cache(maxsize=256)
-def _step_table(definition_id: int, bpmn: str) -> dict[str, Step]:
+def _step_table(definition: ProcessDefinition) -> dict[str, Step]:
     # Step facts (role, limit, on-the-spot) are not in the BPMN attributes SpiffWorkflow keeps, so
-    # they are recomputed from the version's steps; the version is immutable once published.
-    definition = ProcessDefinition.objects.select_related("version").get(pk=definition_id)
+    # they are read from the version's steps (immutable once published). Not cached by id: ids
+    # come back after a rollback on SQLite, and a stale table would name the wrong step.
     return {step.task_id: step for step in steps_of(definition.version)}
 
 
@@ -162,14 +161,15 @@ def _ready(workflow: BpmnWorkflow):
 
 
 @functools.lru_cache(maxsize=256)
-def _spec(definition_id: int, bpmn: str):
+def _spec(bpmn: str):
+    # parsing is the slow part of starting a process; the text alone decides the result
     return _parse(bpmn)
 
 
 def start(case: Case) -> Step | None:
     """Start ``case``'s process on its version's definition; return the first step."""
     definition = definition_for(case.version)
-    workflow = BpmnWorkflow(_spec(definition.pk, definition.bpmn))
+    workflow = BpmnWorkflow(_spec(definition.bpmn))
     workflow.do_engine_steps()
     record = CaseWorkflow(case=case, definition=definition, state={})
     _store(record, workflow)
@@ -179,7 +179,7 @@ def start(case: Case) -> Step | None:
 def _step(definition: ProcessDefinition, task) -> Step | None:
     if task is None:
         return None
-    return _step_table(definition.pk, definition.bpmn)[task.task_spec.name]
+    return _step_table(definition)[task.task_spec.name]
 
 
 def ready_step(case: Case) -> Step | None:

@@ -439,7 +439,7 @@ def test_a_refused_supplement_shows_each_message_by_its_row_and_keeps_the_input(
             "note": "请尽快",
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 422  # FieldErrors: every field at once
     text = _text(response)
     assert (
         f'<p class="error" id="supplement-problem-{form.pk}-error" role="alert">'
@@ -462,7 +462,7 @@ def test_not_accept_needs_reason_and_legal_basis(world):
     clerk = _signed_in(world.clerk)
     url = f"/backoffice/cases/{case.pk}/not-accept/"
     empty = clerk.post(url, {"reason": "不属于本机关职权范围", "legal_basis": " "})
-    assert empty.status_code == 400
+    assert empty.status_code == 422
     text = _text(empty)
     assert (
         '<p class="error" id="not_accept-legal_basis-error" role="alert">'

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from yiwang.cases import selectors, services, workflow
+from yiwang.accounts.permissions import Role, grant_role
+from yiwang.cases import notices, selectors, services, workflow
 from yiwang.cases.constants import Action, CaseStatus, DeliveryMethod, MaterialState
 from yiwang.cases.models import CaseEvent
 from yiwang.cases.numbers import validate_number
 from yiwang.cases.tests.helpers import pdf_bytes
 from yiwang.core import audit
-from yiwang.core.errors import Conflict, FieldErrors
+from yiwang.core.errors import Conflict, FieldErrors, NotFound
 from yiwang.notifications.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -136,8 +137,6 @@ def test_pre_review_case_counts_two_visits(world):
 
 def test_second_clerk_is_told_who_accepted(world):
     other = world.clerk.__class__.objects.create_user("clerk2", "x", kind="staff", name="周明")
-    from yiwang.accounts.permissions import Role, grant_role
-
     grant_role(other, Role.WINDOW_CLERK, organization=world.hall.organization)
     case = services.submit(_filled(world, world.check_item).pk, world.citizen)
     services.accept(case.pk, world.clerk)
@@ -148,8 +147,6 @@ def test_second_clerk_is_told_who_accepted(world):
 
 
 def test_notices_follow_the_history(world):
-    from yiwang.cases import notices
-
     case = services.submit(_filled(world, world.check_item).pk, world.citizen)
     assert notices.available(case) == []
     material = case.version.materials.order_by("order", "id").first()
@@ -160,9 +157,5 @@ def test_notices_follow_the_history(world):
     assert [k for k, _ in notices.available(case)] == ["supplement"]
     pdf = notices.notice_for(case, "supplement")
     assert pdf.startswith(b"%PDF")
-    import pytest as _pytest
-
-    from yiwang.core.errors import NotFound
-
-    with _pytest.raises(NotFound):
+    with pytest.raises(NotFound):
         notices.notice_for(case, "accepted")
