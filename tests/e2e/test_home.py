@@ -23,6 +23,8 @@ def test_desktop_home_shows_the_chinese_site_frame(demo_site, page: Page, shot):
     expect(page.get_by_label("所在地区")).to_have_value("330000000000")
     footer = page.get_by_role("navigation", name="互动交流")
     expect(footer.get_by_role("link")).to_have_text(["咨询", "建议", "投诉"])
+    services_nav = page.get_by_role("navigation", name="办事服务")
+    expect(services_nav.get_by_role("link")).to_have_text(["办件查询"])
     expect(page.get_by_role("heading", name="当前地区：浙江省")).to_be_visible()
     # the province's 11 cities are offered as one-click region choices
     expect(page.locator(".region-panel .chip")).to_have_count(11)

@@ -15,6 +15,7 @@ from yiwang.cases.services.acceptance import (
     request_supplement,
 )
 from yiwang.cases.services.application import (
+    application_errors,
     attach_material,
     delivery_methods,
     detach_material,
@@ -43,6 +44,7 @@ from yiwang.cases.services.time_limits import decide_extension, pause, request_e
 __all__ = [
     "accept",
     "allowed_actions",
+    "application_errors",
     "attach_material",
     "confirm_receipt",
     "decide",

@@ -41,6 +41,7 @@ from yiwang.core.errors import DomainError, FieldErrors, Forbidden, NotFound
 from yiwang.core.identifiers import to_region12
 
 __all__ = [
+    "application_errors",
     "attach_material",
     "delivery_methods",
     "detach_material",
@@ -115,6 +116,9 @@ def start_application(
         submission_token=uuid.uuid4(),
     )
     case.form = application_forms.prefill(schema, person=user, enterprise=enterprise)
+    handling = list(version.handling_items.all()[:2])
+    if len(handling) == 1:
+        case.handling_item = handling[0]  # nothing to choose
     case.save()
     return case
 
@@ -235,7 +239,7 @@ def store_file(user, upload, *, name: str, label: str = "", in_drive: bool = Tru
     return stored
 
 
-def _attachable(case: Case, material_id: int | None):
+def _attachable(case: Case, material_id: int | None, extra_name: str = ""):
     material = None
     if material_id is not None:
         material = case.version.materials.filter(pk=material_id).first()
@@ -243,8 +247,12 @@ def _attachable(case: Case, material_id: int | None):
             raise DomainError("该材料不属于此事项的申请材料", field="material")
     if case.status == CaseStatus.SUPPLEMENT:
         request = case.supplements.filter(resolved_at__isnull=True).order_by("-id").first()
-        named = {entry.get("material_id") for entry in (request.items if request else [])}
-        if material_id not in named:
+        entries = request.items if request else []
+        named = {e.get("material_id") for e in entries if e.get("material_id") is not None}
+        extras = {e["name"] for e in entries if e.get("material_id") is None}
+        if material_id is None and extra_name not in extras:
+            raise DomainError("补正期间只能提交补正告知书中列出的材料", field="material")
+        if material_id is not None and material_id not in named:
             raise DomainError("补正期间只能提交补正告知书中列出的材料", field="material")
     elif case.status != CaseStatus.DRAFT:
         raise DomainError("申请已提交，不能再更换材料", field="material")
@@ -259,22 +267,25 @@ def attach_material(
     upload=None,
     file_name: str = "",
     stored_file_id: int | None = None,
+    extra_name: str = "",
 ) -> CaseMaterial:
     """Give a file for one material of the guide: a new upload, or one from 我的材料.
 
     Allowed while the application is a draft, and during 补正 for the materials the notice named.
     The result's ``notice`` (not a column) says when an upload's name did not match its content.
     A new upload is stored (and kept in 我的材料) before it is attached, in two transactions, so
-    a failure in between leaves a file in the drive and no half-attached material.
+    a failure in between leaves a file in the drive and no half-attached material. A material
+    the guide does not list (one the 一次性告知 asked for by name) is given with ``extra_name``.
     """
+    extra_name = (extra_name or "").strip()[:200]
     with transaction.atomic():
-        material = _attachable(_own_draft(case_id, user), material_id)
+        material = _attachable(_own_draft(case_id, user), material_id, extra_name)
     if stored_file_id is not None:
         stored = StoredFile.objects.filter(pk=stored_file_id, owner=user, in_drive=True).first()
         if stored is None:
             raise DomainError("我的材料中没有这个文件", field="stored_file")
     elif upload is not None:
-        label = material.name if material is not None else ""
+        label = material.name if material is not None else extra_name
         stored = store_file(
             user, upload, name=file_name or getattr(upload, "name", ""), label=label
         )
@@ -282,8 +293,13 @@ def attach_material(
         raise DomainError("请选择要上传的文件", field="file")
     with transaction.atomic():
         case = _own_draft(case_id, user)
-        material = _attachable(case, material_id)  # again, under the lock
-        existing = case.materials.filter(material=material).first() if material else None
+        material = _attachable(case, material_id, extra_name)  # again, under the lock
+        if material is not None:
+            existing = case.materials.filter(material=material).first()
+        elif extra_name:
+            existing = case.materials.filter(material__isnull=True, name=extra_name).first()
+        else:
+            existing = None
         if existing is not None:
             existing.file = stored
             existing.attached_at = timezone.now()
@@ -293,7 +309,9 @@ def attach_material(
             attached = CaseMaterial.objects.create(
                 case=case,
                 material=material,
-                name=material.name if material is not None else stored.label or stored.name,
+                name=material.name
+                if material is not None
+                else extra_name or stored.label or stored.name,
                 file=stored,
             )
     attached.notice = getattr(stored, "notice", "")
@@ -337,6 +355,19 @@ def _check_application(case: Case, form: dict) -> dict:
     return clean
 
 
+def application_errors(case_id: int, user) -> dict[str, str]:
+    """What :func:`submit` would refuse now, without submitting — so a page that already has an
+    upload to refuse can show every other problem in the same answer."""
+    case = _own_draft(case_id, user)
+    if case.status != CaseStatus.DRAFT:
+        return {}
+    try:
+        _check_application(case, case.form)
+    except FieldErrors as exc:
+        return exc.errors
+    return {}
+
+
 def _region_code(case: Case) -> str:
     region = case.accepting_org.region_id or case.item.region_id
     return region or to_region12(settings.HOME_REGION)
@@ -348,14 +379,12 @@ def submit(case_id: int, user, *, form: dict | None = None, ip: str | None = Non
 
     Rules: the form passes the item version's schema; every 必要 material is attached; a
     handling item is chosen when the guide has them. A 原件预审 case waits for the window's
-    pre-review; the others are received online (互联网收件) and wait for acceptance. Submitting
-    twice (a double click, a retried request) gives the one case: the second call finds it
-    submitted and returns it.
+    pre-review; the others are received online (互联网收件) and wait for acceptance. A second
+    submission is refused (409); a retried API request with the same ``Idempotency-Key`` gets
+    the first answer, and the pages carry a one-time token.
     """
     case = _own_draft(case_id, user)
-    if case.status != CaseStatus.DRAFT:
-        return case  # already submitted: idempotent
-    require(case, Action.SUBMIT, user)
+    require(case, Action.SUBMIT, user)  # a second submission is a 409 naming the case's state
     if form is not None:
         case.form = form
     case.form = _check_application(case, case.form)
@@ -383,17 +412,22 @@ def supplement(case_id: int, user, *, ip: str | None = None) -> Case:
     require(case, Action.SUPPLEMENT, user)
     request = case.supplements.filter(resolved_at__isnull=True).order_by("-id").first()
     errors = {}
-    for entry in request.items if request else []:
+    for index, entry in enumerate(request.items if request else []):
         material_id = entry.get("material_id")
+        given = case.materials.filter(attached_at__gt=request.requested_at)
         if material_id is None:
-            continue
-        given = case.materials.filter(material_id=material_id, attached_at__gt=request.requested_at)
-        if not given.exists():
+            # a material outside the guide, asked for by name: it must come too
+            if not given.filter(material__isnull=True, name=entry["name"]).exists():
+                errors[f"extra.{index}"] = f"请上传“{entry['name']}”"
+        elif not given.filter(material_id=material_id).exists():
             errors[f"material.{material_id}"] = f"请重新上传“{entry['name']}”"
     if errors:
         raise FieldErrors(errors)
     now = timezone.now()
-    case.materials.filter(state=MaterialState.TO_SUPPLEMENT).update(state=MaterialState.SUBMITTED)
+    # the problems stay on the 一次性告知 (SupplementRequest); the materials are fresh now
+    case.materials.filter(state=MaterialState.TO_SUPPLEMENT).update(
+        state=MaterialState.SUBMITTED, problem=""
+    )
     before = case.status
     if request is not None:
         request.resolved_at = now

@@ -129,7 +129,8 @@ def test_start_opens_a_prefilled_draft(client, world, me):
     assert body["form"] == case.form
     assert body["form"]["applicant_name"] == "王晓明"
     assert body["form_schema"]["type"] == "object"
-    assert body["handling_item"] is None
+    # the guide has one 办理情形: it is chosen already
+    assert body["handling_item"] == {"id": version.handling_items.get().pk, "name": "新办"}
     assert body["handling_items"] == [
         {"id": h.pk, "name": "新办"} for h in version.handling_items.all()
     ]
@@ -219,7 +220,7 @@ def test_a_draft_keeps_what_is_sent_and_only_that(client, world, me):
         client, "patch", url, {"handling_item_id": None, "delivery_address": " 测试路8号 "}
     )
     assert response.status_code == 200
-    assert body["handling_item"] is None
+    assert body["handling_item"] is None  # null clears the choice
     assert body["delivery_address"] == "测试路8号"
     assert body["form"] == {"phone": 13912340001, "reason": "开办餐饮店"}
     assert body["delivery_method"] == {"code": "electronic", "name": "电子送达"}
@@ -287,6 +288,7 @@ def test_upload_a_material_and_download_it(client, world, me):
             "created_at": body["file"]["created_at"],
             "download_url": f"http://testserver/api/v1/cases/{case_id}/materials/{entry.pk}/file",
         },
+        "notice": "",
     }
     assert stored.in_drive  # kept in 我的材料 for later applications
 
@@ -429,12 +431,11 @@ def test_submit_names_everything_missing_at_once(client, world, me):
         {"field": "form.applicant_name", "message": "请填写申请人姓名"},
         {"field": "form.phone", "message": "请填写联系电话"},
         {"field": "form.reason", "message": "请填写申请事由"},
-        {"field": "handling_item", "message": "请选择办理情形"},
         *({"field": f"material.{m.pk}", "message": f"请上传“{m.name}”"} for m in materials),
         {"field": "delivery_address", "message": "选择邮寄送达时请填写收件地址"},
     ]
     assert body["detail"] == (
-        "有 7 处需要修改：请填写申请人姓名；请填写联系电话；请填写申请事由；请选择办理情形；"
+        "有 6 处需要修改：请填写申请人姓名；请填写联系电话；请填写申请事由；"
         "请上传“申请表”；请上传“居民身份证”；选择邮寄送达时请填写收件地址"
     )
     assert Case.objects.get().status == CaseStatus.DRAFT
@@ -481,9 +482,9 @@ def test_submit_twice_with_one_key_files_one_case(client, world, me):
         PROBLEM,
         "这个 Idempotency-Key 已用于另一个请求，请换一个新的键",
     )
-    # without a key, the service itself answers a repeat with the one case
+    # without a key a repeat is refused: the case is submitted already
     repeat, repeat_body = call(client, "post", url)
-    assert (repeat.status_code, repeat_body["number"]) == (200, case.number)
+    assert (repeat.status_code, repeat_body["case_status"]) == (409, "pending")
     assert Case.objects.count() == 1
 
 

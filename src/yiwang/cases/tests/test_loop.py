@@ -11,7 +11,7 @@ from yiwang.cases.models import CaseEvent
 from yiwang.cases.numbers import validate_number
 from yiwang.cases.tests.helpers import pdf_bytes
 from yiwang.core import audit
-from yiwang.core.errors import Conflict, FieldErrors, NotFound
+from yiwang.core.errors import Conflict, DomainError, FieldErrors, NotFound
 from yiwang.notifications.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +159,32 @@ def test_notices_follow_the_history(world):
     assert pdf.startswith(b"%PDF")
     with pytest.raises(NotFound):
         notices.notice_for(case, "accepted")
+
+
+def test_a_material_outside_the_guide_must_come_with_the_supplement(world):
+    case = services.submit(_filled(world, world.check_item).pk, world.citizen)
+    services.request_supplement(
+        case.pk,
+        world.clerk,
+        items=[{"material_id": None, "name": "经营场所租赁合同", "problem": "请补交租赁合同"}],
+    )
+    with pytest.raises(FieldErrors) as missing:
+        services.supplement(case.pk, world.citizen)
+    assert missing.value.errors == {"extra.0": "请上传“经营场所租赁合同”"}
+    with pytest.raises(DomainError, match="只能提交补正告知书中列出的材料"):
+        services.attach_material(
+            case.pk, world.citizen, material_id=None, upload=pdf_bytes(), extra_name="别的材料"
+        )
+    given = services.attach_material(
+        case.pk,
+        world.citizen,
+        material_id=None,
+        upload=pdf_bytes("lease"),
+        file_name="lease.pdf",
+        extra_name="经营场所租赁合同",
+    )
+    assert (given.name, given.material_id) == ("经营场所租赁合同", None)
+    case = services.supplement(case.pk, world.citizen)
+    assert case.status == CaseStatus.PENDING_ACCEPTANCE
+    with pytest.raises(Conflict):
+        services.submit(case.pk, world.citizen)  # submitted already: 409, not a silent success

@@ -196,7 +196,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.detach_material(case.pk, user, case_material_id=int_or_none(action[7:]) or 0)
         except DomainError as exc:
             problems.add(None, exc.message)
-    elif action == "submit" and not problems:
+    elif action == "submit" and problems:
+        # an upload was refused: say everything else that would stop the submission too
+        problems.update(services.application_errors(case.pk, user))
+    elif action == "submit":
         if request.POST.get("submission_token") != str(case.submission_token):
             problems.add(None, "页面已过期：请核对下面的内容后再提交一次")
         else:

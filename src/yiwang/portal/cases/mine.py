@@ -110,33 +110,64 @@ def _timeline(case: Case) -> list[dict]:
 
 
 def _supplement_rows(case: Case, request_row, problems: Problems, notes: dict) -> list[dict]:
-    given = {cm.material_id: cm for cm in case.materials.select_related("file")}
+    materials = list(case.materials.select_related("file"))
+    given = {cm.material_id: cm for cm in materials if cm.material_id is not None}
+    extras = {cm.name: cm for cm in materials if cm.material_id is None}
     rows = []
-    for entry in request_row.items:
+    for index, entry in enumerate(request_row.items):
         material_id = entry.get("material_id")
-        cm = given.get(material_id) if material_id is not None else None
+        name = entry.get("name", "")
+        cm = given.get(material_id) if material_id is not None else extras.get(name)
+        key = f"material.{material_id}" if material_id is not None else f"extra.{index}"
         rows.append(
             {
                 "material_id": material_id,
-                "name": entry.get("name", ""),
+                # the file input of the row: a guide material's id, or "x<index>" for a material
+                # the notice asked for by name
+                "input_id": material_id if material_id is not None else f"x{index}",
+                "name": name,
                 "problem": entry.get("problem", ""),
                 "given": cm,
                 # given again since the notice: ready to hand in
                 "renewed": cm is not None and cm.attached_at > request_row.requested_at,
-                "error": problems.get(f"material.{material_id}") if material_id else "",
+                "error": problems.get(key),
                 "notices": notes.get(material_id, []) if material_id else [],
             }
         )
     return rows
 
 
+def _attach_extras(request: HttpRequest, case: Case, request_row, problems: Problems) -> None:
+    """Files for the materials outside the guide that the notice asked for by name."""
+    for index, entry in enumerate(request_row.items):
+        if entry.get("material_id") is not None:
+            continue
+        upload = request.FILES.get(f"file_x{index}")
+        if upload is None:
+            continue
+        try:
+            services.attach_material(
+                case.pk,
+                request.user,
+                material_id=None,
+                upload=upload,
+                file_name=upload.name,
+                extra_name=entry["name"],
+            )
+        except DomainError as exc:
+            problems.add(f"extra.{index}", exc.message)
+
+
 def _summary(problems: Problems, rows: list[dict]) -> list[tuple[str, str]]:
     names = {row["material_id"]: row["name"] for row in rows if row["material_id"]}
+    extras = {f"extra.{row['input_id'][1:]}": row for row in rows if row["material_id"] is None}
     items = []
     for key, message in problems.errors.items():
         material_id = int_or_none(key[9:]) if key and key.startswith("material.") else None
         name = names.get(material_id, "")
-        if name:
+        if key in extras:
+            items.append((f"material-{extras[key]['input_id']}-file", message))
+        elif name:
             text = message if f"“{name}”" in message else f"{name}：{message}"
             items.append((f"material-{material_id}-file", text))
         else:
@@ -220,6 +251,7 @@ def supplement(request: HttpRequest, pk: int) -> HttpResponse:
     named = {entry.get("material_id") for entry in request_row.items}
     materials = [m for m in case.version.materials.all() if m.pk in named]
     attach_chosen(request, case, materials, problems)
+    _attach_extras(request, case, request_row, problems)
     if request.POST.get("action") == "submit" and not problems:
         try:
             services.supplement(case.pk, request.user, ip=client_ip(request))

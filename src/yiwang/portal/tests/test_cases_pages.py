@@ -265,7 +265,6 @@ def test_a_failed_submission_keeps_everything_and_says_what_is_wrong(applicant, 
     assert re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', summary) == [
         ("id_form-applicant_name", "请填写申请人姓名"),
         ("id_form-phone", "联系电话格式不正确"),
-        (f"handling-{case.version.handling_items.get().pk}", "请选择办理情形"),
         (f"material-{form.pk}-file", "请上传“申请表”"),
         (f"material-{card.pk}-file", "请上传“居民身份证”"),
         ("id_delivery_address", "选择邮寄送达时请填写收件地址"),
