@@ -138,7 +138,7 @@ def test_fully_online_case_from_application_to_the_parcel(
     decider = _context(browser, server, world.decider, staff=True, **DESKTOP)
     decider.goto(f"{server.url}/backoffice/cases/{case.pk}/")
     decider.get_by_label("准予许可").check()
-    decider.get_by_label("决定意见（不予许可须写明理由）").fill("符合条件，准予许可")
+    decider.get_by_label("决定意见").fill("符合条件，准予许可")
     decider.get_by_role("button", name="作出决定").click()
     expect(decider.get_by_text("待送达").first).to_be_visible()
 
@@ -203,7 +203,7 @@ def test_pre_review_case_takes_two_counted_visits(cases_site, browser: Browser, 
     decider = _context(browser, server, world.decider, staff=True, **DESKTOP)
     decider.goto(f"{server.url}/backoffice/cases/{case.pk}/")
     decider.get_by_label("准予许可").check()
-    decider.get_by_label("决定意见（不予许可须写明理由）").fill("准予登记")
+    decider.get_by_label("决定意见").fill("准予登记")
     decider.get_by_role("button", name="作出决定").click()
 
     # second visit: the result collected and signed for

@@ -578,7 +578,7 @@ def _closing(data: NoticeData, s) -> Flowable:
         contact.append(f"监督投诉电话：{data.supervision_phone.strip()}")
     qr_size = 24 * mm
     qr_column = qr_size + 8 * mm
-    sign_column = 62 * mm
+    sign_column = 74 * mm  # a 15-character organisation name on one line
     closing = Table(
         [
             [
@@ -635,7 +635,12 @@ def _numbered_canvas(footer_left: str, font: str):
                 self.setStrokeColor(LINE)
                 self.setLineWidth(0.5)
                 self.line(MARGIN, 14 * mm, A4[0] - MARGIN, 14 * mm)
-                self.drawString(MARGIN, 10 * mm, footer_left)
+                # the left text yields to the page number: cut with an ellipsis, never overprint
+                room = A4[0] - 2 * MARGIN - 32 * mm
+                text = footer_left
+                while text and self.stringWidth(text, font, 8.5) > room:
+                    text = text[:-2] + "…"
+                self.drawString(MARGIN, 10 * mm, text)
                 self.drawRightString(
                     A4[0] - MARGIN, 10 * mm, f"第 {self._pageNumber} 页  共 {total} 页"
                 )
@@ -674,6 +679,6 @@ def notice_pdf(data: NoticeData) -> bytes:
     facts = [Spacer(1, 2 * mm), _p("办件信息", s["head"]), Spacer(1, 1.5 * mm), _facts(data, s)]
     story.append(KeepTogether(facts))
     story.append(_closing(data, s))
-    footer = f"{data.organization_name} · {title} · 办件编号 {data.case_number}"
+    footer = f"办件编号 {data.case_number} · {title} · {data.organization_name}"
     doc.build(story, canvasmaker=_numbered_canvas(footer, font))
     return buffer.getvalue()

@@ -155,10 +155,13 @@ def search_cases(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> QuerySet[Case]:
-    """办件查询 for staff: by number (prefix), applicant name, item name or code, submitted date."""
+    """办件查询 for staff: by number (its start or its end), applicant name, item name or code,
+    submission date."""
     cases = _staff_cases(user).select_related("item", "version", "accepting_org", "competent_org")
     if number.strip():
-        cases = cases.filter(number__startswith=number.strip())
+        # the caller reads out the differing tail as often as the region-and-date head
+        typed = "".join(number.split())
+        cases = cases.filter(Q(number__startswith=typed) | Q(number__endswith=typed))
     if applicant.strip():
         cases = cases.filter(applicant_name__contains=applicant.strip())
     if item.strip():
@@ -213,6 +216,8 @@ class PublicCase:
     accepting_org: str
     competent_org: str
     due_on: datetime.date | None
+    # what due_on is: "受理期限" before acceptance, "承诺办结日" after, "" once concluded or closed
+    due_label: str
     steps: list[dict]
 
 
@@ -224,6 +229,12 @@ def _matches(case: Case, who: str) -> bool:
         return True
     id_number = case.applicant.id_number or ""
     return len(who) == 4 and bool(id_number) and id_number[-4:].upper() == who.upper()
+
+
+def _due_label(case: Case) -> str:
+    if case.due_on is None or case.closed_at or case.concluded_at or case.paused_since:
+        return ""
+    return "承诺办结日" if case.accepted_at else "受理期限"
 
 
 def public_query(number: str, who: str) -> PublicCase:
@@ -263,5 +274,6 @@ def public_query(number: str, who: str) -> PublicCase:
         accepting_org=case.accepting_org.name,
         competent_org=case.competent_org.name,
         due_on=case.due_on,
+        due_label=_due_label(case),
         steps=steps,
     )

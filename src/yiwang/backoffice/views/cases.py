@@ -122,7 +122,8 @@ def case_queue(request: HttpRequest) -> HttpResponse:
     held = _held_roles(request.user)
     tabs = [q for q in selectors.QUEUES if not q.role or q.role in held]
     counts = selectors.queue_counts(request.user)
-    key = request.GET.get("q") or tabs[0].key
+    # without a choice, the first tab with work in it (a clerk starts where the cases are)
+    key = request.GET.get("q") or next((q.key for q in tabs if counts[q.key]), tabs[0].key)
     current = next((q for q in tabs if q.key == key), None)
     if current is None:
         raise NotFound("没有这个工作队列")

@@ -306,6 +306,9 @@ class PublicCaseOut(Schema):
     accepting_org: str
     competent_org: str
     due_on: date | None
+    due_label: str = Field(
+        description="due_on 的含义：受理期限（受理前）、承诺办结日（受理后）；办结或暂停时为空"
+    )
     steps: list[PublicStep] = Field(description="办理过程（只列机构，不列人员）")
 
 
@@ -487,5 +490,6 @@ def public_case_out(found) -> dict:
         "accepting_org": found.accepting_org,
         "competent_org": found.competent_org,
         "due_on": found.due_on,
+        "due_label": found.due_label,
         "steps": found.steps,
     }

@@ -10,7 +10,7 @@ material and in a summary at the top that links to them.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
@@ -127,6 +127,19 @@ def _json(value):
     return value
 
 
+def _as_typed(field, text: str):
+    """A number out of its bounds (-5 where 0 is the least) is kept as the number it is, so the
+    submission says 不能小于 0 rather than 应为数字; anything else as the text typed."""
+    if isinstance(field, forms.IntegerField | forms.DecimalField):
+        try:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):
+            return text
+        if number.is_finite():
+            return int(number) if number == number.to_integral_value() else float(number)
+    return text
+
+
 def _typed_values(form: application_forms.ApplicationForm) -> dict:
     """What was typed, as the draft keeps it: a valid value as JSON (dates as ISO text, whole
     numbers as integers); an invalid one as the very text typed, so that the page shows it again
@@ -137,7 +150,7 @@ def _typed_values(form: application_forms.ApplicationForm) -> dict:
         if name in form.cleaned_data:
             value = _json(form.cleaned_data[name])
         else:
-            value = form.data.get(form.add_prefix(name), "").strip()
+            value = _as_typed(form.fields[name], form.data.get(form.add_prefix(name), "").strip())
         if value is None or value == "":
             continue
         values[name] = value

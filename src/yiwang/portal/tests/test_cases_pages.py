@@ -677,3 +677,38 @@ def test_public_query_answers_a_wrong_name_like_a_missing_case_and_stops_guessin
     busy = client.post("/cases/query/", {"number": case.number, "who": "王晓明"})
     assert busy.status_code == 429
     assert "查询未成功的次数过多，请60分钟后再试" in _text(busy)
+
+
+def test_a_number_below_its_least_value_is_named_as_such(applicant, world):
+    # the number field of a real form: 资金数额 of at least 0
+    from yiwang.catalog import services as catalog
+
+    draft = catalog.start_draft(world.online_item)
+    catalog.update_draft(
+        draft,
+        application_form={
+            "type": "object",
+            "properties": {
+                "capital": {"type": "number", "title": "资金数额（万元）", "minimum": 0},
+            },
+            "required": ["capital"],
+        },
+    )
+    catalog.publish(draft)
+    world.online_item.refresh_from_db()
+    response = applicant.post(f"/items/{world.online_item.code}/apply/")
+    case = Case.objects.filter(item=world.online_item).latest("id")
+    assert response.status_code == 302
+    page = _text(
+        applicant.post(
+            f"/my/cases/{case.pk}/edit/",
+            {
+                "action": "submit",
+                "form-capital": "-5",
+                "submission_token": str(case.submission_token),
+            },
+        )
+    )
+    assert "不能小于 0" in page
+    assert "应为数字" not in page
+    assert 'value="-5"' in page
