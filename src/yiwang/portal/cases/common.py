@@ -149,7 +149,11 @@ def attachment(stored: StoredFile, filename: str | None = None) -> FileResponse:
 
 def disposition(kind: str, filename: str) -> str:
     # RFC 6266/5987: browsers take the UTF-8 name; the ASCII fallback keeps old clients working.
-    fallback = f"material{PurePosixPath(filename).suffix}"
+    path = PurePosixPath(filename)
+    ascii_stem = "".join(c for c in path.stem if c.isascii() and (c.isalnum() or c in "-_")).strip(
+        "-_"
+    )
+    fallback = f"{ascii_stem or 'material'}{path.suffix}"
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 

@@ -87,6 +87,18 @@ def _open_supplement(case: Case):
     return case.supplements.filter(resolved_at__isnull=True).order_by("-id").first()
 
 
+_TOLD_TO_APPLICANT = {
+    Action.WITHDRAW,
+    Action.PRE_REVIEW_PASS,
+    Action.REQUEST_SUPPLEMENT,
+    Action.NOT_ACCEPT,
+    Action.DECIDE,
+    Action.SHIP,
+    Action.HAND_OVER,
+    Action.PAUSE,
+}
+
+
 def _timeline(case: Case) -> list[dict]:
     """The case's events as the applicant sees them: staff named by surname only (the person
     is masked when the event was written)."""
@@ -104,6 +116,9 @@ def _timeline(case: Case) -> list[dict]:
                 "label": event.get_action_display(),
                 "who": who,
                 "role": ROLE_LABELS.get(event.actor_role, ""),
+                # what the applicant is told (a reason, a decision, a tracking number); the
+                # reviewer's internal opinion is not part of it
+                "note": event.opinion if event.action in _TOLD_TO_APPLICANT else "",
             }
         )
     return rows

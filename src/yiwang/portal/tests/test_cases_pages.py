@@ -474,7 +474,7 @@ def test_own_material_downloads_as_an_attachment_of_its_checked_type(applicant, 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        "attachment; filename=\"material.pdf\"; filename*=UTF-8''a.pdf"
+        "attachment; filename=\"a.pdf\"; filename*=UTF-8''a.pdf"
     )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
@@ -497,8 +497,14 @@ def test_the_case_page_shows_the_timeline_with_staff_masked_and_the_notices(appl
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
-    assert pdf["Content-Disposition"].startswith('attachment; filename="material.pdf"')
+    # old clients get the number (the ASCII part of the name); browsers the Chinese title
+    assert pdf["Content-Disposition"].startswith(f'attachment; filename="{case.number}.pdf"')
     assert applicant.get(f"/my/cases/{case.pk}/notices/concluded.pdf").status_code == 404
+    services.review(case.pk, world.reviewer, opinion="内部审查意见")
+    services.decide(case.pk, world.decider, decision="approved", opinion="符合条件，准予许可")
+    page = _text(applicant.get(f"/my/cases/{case.pk}/"))
+    assert '<p class="note">符合条件，准予许可</p>' in page  # the decision is told
+    assert "内部审查意见" not in page  # the reviewer's opinion is not
 
 
 def test_supplement_flow(applicant, world):
