@@ -145,11 +145,14 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        detail = str(exc)
+        if detail == "CSRF check Failed":  # django-ninja's own words for a cookie session write
+            detail = "CSRF 校验未通过：以登录会话调用写操作时，请带上 X-CSRFToken 请求头"
         return problem(
             api,
             request,
             status=exc.status_code,
             slug="http-error",
             title="请求无法处理",
-            detail=str(exc),
+            detail=detail,
         )

@@ -77,7 +77,9 @@ api = YiwangAPI(
     version=f"v1 ({__version__})",
     description="互联网+政务服务平台的统一接口：门户、移动端、自助终端、热线与部门业务系统共用。"
     "错误以 RFC 9457 application/problem+json 返回。"
-    "所有写操作接受 Idempotency-Key 请求头，重发不会重复办理。",
+    "所有写操作接受 Idempotency-Key 请求头，重发不会重复办理。"
+    "以登录会话（Cookie）调用写操作时，须带上 X-CSRFToken 请求头（值为 csrftoken Cookie），"
+    "HTTPS 下还须带 Referer；登录与取会话见 /api/v1/auth/ 下的接口。",
     urls_namespace="api-v1",
 )
 errors.install(api)

@@ -844,3 +844,18 @@ def test_public_query_shares_its_count_with_the_portal_page(client, world, me):
         assert page.status_code == 404
     response, body = call(client, "get", f"/api/v1/case-query?number={case.number}&who=王晓明")
     assert (response.status_code, body["title"]) == (429, "操作过于频繁")
+
+
+def test_a_session_write_without_the_csrf_header_is_told_why_in_chinese(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.citizen)
+    response = client.post(
+        "/api/v1/cases", {"item_code": world.online_item.code}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "CSRF 校验未通过：以登录会话调用写操作时，请带上 X-CSRFToken 请求头"
+    )
+    assert Case.objects.count() == 0
