@@ -15,16 +15,9 @@ import pypdfium2.raw as pdfium_c
 import pytest
 import segno
 
-from yiwang.cases.documents import (
-    NO_LINE_END,
-    NO_LINE_START,
-    NOTICE_TITLES,
-    NoticeData,
-    NoticeMaterial,
-    break_lines,
-    notice_pdf,
-)
+from yiwang.cases.documents import NOTICE_TITLES, NoticeData, NoticeMaterial, notice_pdf
 from yiwang.core.errors import DomainError
+from yiwang.core.pdf_lines import NO_LINE_END, NO_LINE_START, break_lines
 
 ARTIFACTS = Path(__file__).resolve().parents[4] / "tests" / "e2e" / "artifacts"
 URL = "https://zwfw.example.gov.cn/cases/query/?number=3301062025030400017"
