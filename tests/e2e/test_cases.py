@@ -175,6 +175,7 @@ def test_fully_online_case_from_application_to_the_parcel(
     anyone.get_by_label("申请人姓名或身份证号码后4位").fill(world.citizen.name)
     anyone.get_by_role("button", name="查询").click()
     expect(anyone.get_by_text("已办结").first).to_be_visible()
+    expect(anyone.get_by_text(case.tracking_number)).to_be_visible()
     expect(anyone.get_by_text("王晓明")).to_have_count(0)  # the name comes back masked
     shot(anyone, "case-public-query")
 

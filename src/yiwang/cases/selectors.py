@@ -218,6 +218,8 @@ class PublicCase:
     due_on: datetime.date | None
     # what due_on is: "受理期限" before acceptance, "承诺办结日" after, "" once concluded or closed
     due_label: str
+    # "邮政快递 YW…" once the result is posted: the parcel is the applicant's to follow
+    tracking: str
     steps: list[dict]
 
 
@@ -275,5 +277,6 @@ def public_query(number: str, who: str) -> PublicCase:
         competent_org=case.competent_org.name,
         due_on=case.due_on,
         due_label=_due_label(case),
+        tracking=f"{case.carrier} {case.tracking_number}".strip() if case.tracking_number else "",
         steps=steps,
     )

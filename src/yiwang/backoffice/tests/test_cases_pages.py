@@ -697,8 +697,13 @@ def test_ship_without_an_address_is_refused_in_its_form(world):
 
 
 def test_hand_over_needs_who_signed(world):
-    case = _decided(world)
+    # a 原件核验 case: the result is collected at the window (a 全程网办 one is never handed over)
+    case = _submitted(world, world.check_item)
+    services.accept(case.pk, world.clerk, window=world.window)
+    services.decide(case.pk, world.decider, decision="approved", opinion="准予")
     clerk = _signed_in(world.clerk)
+    online = _decided(world)
+    assert "<summary>窗口领取" not in _text(clerk.get(f"/backoffice/cases/{online.pk}/"))
     url = f"/backoffice/cases/{case.pk}/hand-over/"
     empty = clerk.post(url, {"signed_by": "", "window": world.window.pk})
     assert empty.status_code == 400

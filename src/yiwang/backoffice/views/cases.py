@@ -23,7 +23,7 @@ from yiwang.accounts.constants import Role
 from yiwang.accounts.permissions import roles_of
 from yiwang.backoffice.decorators import staff_required
 from yiwang.cases import clock, notices, selectors, services, workflow
-from yiwang.cases.constants import Action, CaseStatus, Decision, DeliveryMethod
+from yiwang.cases.constants import Action, CaseStatus, Decision, DeliveryMethod, OnlineMode
 from yiwang.cases.models import Case, Extension
 from yiwang.catalog import application_forms
 from yiwang.core.errors import NotFound
@@ -247,6 +247,9 @@ def _my_actions(user, case: Case, extensions: list[Extension]) -> set[str]:
     the ones that make sense now (恢复计时 only while paused, one pending extension at a time)."""
     mine = services.staff_actions(user, case)
     mine.discard(Action.RESUME if not case.is_paused else Action.PAUSE)
+    if case.mode == OnlineMode.FULLY_ONLINE and case.delivery_method != DeliveryMethod.PICKUP:
+        # 全程网办 promises no visit: the result goes by post or electronically
+        mine.discard(Action.HAND_OVER)
     pending = any(e.status == Extension.Status.REQUESTED for e in extensions)
     if pending:
         mine.discard(Action.REQUEST_EXTENSION)

@@ -309,6 +309,7 @@ class PublicCaseOut(Schema):
     due_label: str = Field(
         description="due_on 的含义：受理期限（受理前）、承诺办结日（受理后）；办结或暂停时为空"
     )
+    tracking: str = Field(description="邮寄送达的承运方和运单号；未寄出时为空")
     steps: list[PublicStep] = Field(description="办理过程（只列机构，不列人员）")
 
 
@@ -491,5 +492,6 @@ def public_case_out(found) -> dict:
         "competent_org": found.competent_org,
         "due_on": found.due_on,
         "due_label": found.due_label,
+        "tracking": found.tracking,
         "steps": found.steps,
     }

@@ -747,6 +747,7 @@ def test_public_query_by_number_and_name(client, world, me):
         "competent_org": "宁波市海曙区市场监督管理局",
         "due_on": case.due_on.isoformat(),
         "due_label": "受理期限",
+        "tracking": "",
         "steps": [
             {"action": "提交申请", "step": "申请", "at": body["steps"][0]["at"], "organization": ""}
         ],
