@@ -37,11 +37,33 @@ def _detail(request: HttpRequest, response: HttpResponse) -> str:
     return "请求无法处理"
 
 
+def _nul_in_query(request: HttpRequest) -> HttpResponse | None:
+    """A query parameter holding NUL (``%00``) is refused before any view sees it: PostgreSQL
+    cannot store or compare such text (it raises, which would be a 500), and no real value has
+    one. 422, the answer every operation with parameters documents for a malformed one."""
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            field = name.replace("\x00", "")
+            message = "参数中含有不允许的字符（\\0）"
+            return plain_problem(
+                request,
+                status=422,
+                slug="validation",
+                detail=f"{field}：{message}",
+                errors=[{"field": field, "message": message}],
+            )
+    return None
+
+
 class ProblemDetailsMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):
+            refused = _nul_in_query(request)
+            if refused is not None:
+                return refused
         response = self.get_response(request)
         if (
             response.status_code < 400

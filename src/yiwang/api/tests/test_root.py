@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 
 def test_openapi_schema_is_served_with_the_chinese_title(client):
     response = client.get("/api/v1/openapi.json")
@@ -86,3 +88,15 @@ def test_schema_documents_error_responses_as_problem_json(client):
     assert responses["404"]["content"] == {
         "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
     }
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_query_parameter_is_a_422_not_a_database_error(client):
+    # PostgreSQL refuses NUL in text; schemathesis found it as a 500 on /api/v1/items
+    response = client.get("/api/v1/items", {"type": "\x00x", "limit": 5})
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    body = json.loads(response.content)
+    assert body["errors"] == [{"field": "type", "message": "参数中含有不允许的字符（\\0）"}]
+    assert body["type"] == "/api/v1/problems/validation"
+    assert client.get("/api/v1/items", {"type": "XK", "limit": 5}).status_code == 200
