@@ -144,9 +144,16 @@ def test_malformed_region_is_a_400_problem(client, company):
 
 
 def test_any_text_is_a_query(client, company):
-    for q in ['"', "AND", "*", "NEAR(", "😀", "'; --", "^-:", "\x00火星\x00"]:
+    for q in ['"', "AND", "*", "NEAR(", "😀", "'; --", "^-:"]:
         status, _, body = get(client, "/api/v1/items/search", q=q)
         assert (status, body["total"]) == (200, 0), q
+    # NUL is no text anyone types: the API refuses it in every query parameter (PostgreSQL
+    # cannot compare it), before the search sees it
+    status, _, body = get(client, "/api/v1/items/search", q="\x00火星\x00")
+    assert (status, body["errors"]) == (
+        422,
+        [{"field": "q", "message": "参数中含有不允许的字符（\\0）"}],
+    )
 
 
 def test_suggest(client, company):
