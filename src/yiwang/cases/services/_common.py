@@ -12,10 +12,10 @@ from yiwang.accounts.permissions import has_role
 from yiwang.accounts.services.acting import can_act_for
 from yiwang.cases import clock
 from yiwang.cases.constants import ACTION_LABELS, Action, CaseStatus
-from yiwang.cases.models import Case, CaseEvent
+from yiwang.cases.models import Case, CaseEvent, Visit
 from yiwang.catalog.constants import StepRole
-from yiwang.core import audit
-from yiwang.core.errors import Conflict, Forbidden, NotFound
+from yiwang.core import audit, workdays
+from yiwang.core.errors import Conflict, DomainError, Forbidden, NotFound
 from yiwang.core.masking import mask_name
 from yiwang.notifications import services as notifications
 
@@ -250,3 +250,36 @@ def notify(case: Case, template: str, **context: str) -> None:
     if case.applicant.phone:
         sms_values = {k: v for k, v in values.items() if k != "materials"}
         notifications.send_sms(case.applicant.phone, f"sms/{template}", sms_values, purpose="case")
+
+
+def window_of(case: Case, window):
+    """A window given by the clerk must belong to a hall of the accepting organisation."""
+    if window is None:
+        return None
+    if window.hall.organization_id != case.accepting_org_id:
+        raise DomainError("所选窗口不属于受理机构的大厅", field="window")
+    return window
+
+
+def end_open_pause(case: Case, now) -> None:
+    """End the case's open pause (补正 or another), adding its working days to the limits."""
+    pause = case.pauses.filter(ended_at__isnull=True).first()
+    if pause is None:
+        return
+    days = max(
+        0,
+        workdays.working_days_between(clock.local_date(pause.started_at), clock.local_date(now)),
+    )
+    pause.ended_at = now
+    pause.working_days = days
+    pause.save(update_fields=["ended_at", "working_days"])
+    case.paused_days += days
+    case.paused_since = None
+
+
+def add_visit(case: Case, clerk, purpose: str, window) -> Visit:
+    visit = Visit.objects.create(case=case, purpose=purpose, window=window, recorded_by=clerk)
+    case.visits += 1
+    # 最多跑一次: a visit beyond the mode's maximum is flagged and counted (supervision reads it)
+    case.over_visits = case.visits > case.max_visits
+    return visit

@@ -18,27 +18,22 @@ from yiwang.cases.constants import (
 )
 from yiwang.cases.models import Case, CasePause, SupplementRequest, Visit
 from yiwang.cases.services._common import (
+    add_visit,
+    end_open_pause,
     lock,
     notify,
     record_event,
     require,
     save,
     status_for_step,
+    window_of,
 )
+from yiwang.cases.services.handling import decide_on_the_spot
 from yiwang.catalog.constants import StepRole
 from yiwang.core import workdays
 from yiwang.core.errors import DomainError, FieldErrors
 
 __all__ = ["accept", "not_accept", "pre_review_pass", "record_visit", "request_supplement"]
-
-
-def _window(case: Case, window):
-    """A window given by the clerk must belong to a hall of the accepting organisation."""
-    if window is None:
-        return None
-    if window.hall.organization_id != case.accepting_org_id:
-        raise DomainError("所选窗口不属于受理机构的大厅", field="window")
-    return window
 
 
 @transaction.atomic
@@ -62,7 +57,7 @@ def pre_review_pass(
         step="预审",
         opinion=opinion.strip()[:500] or "预审通过，请携带申请材料原件到窗口办理",
         organization=case.accepting_org,
-        window=_window(case, window),
+        window=window_of(case, window),
         ip=ip,
     )
     return case
@@ -145,7 +140,7 @@ def request_supplement(
         step="补正告知",
         opinion=note.strip()[:1000],
         organization=case.accepting_org,
-        window=_window(case, window),
+        window=window_of(case, window),
         data={"supplement_id": request.pk, "items": entries},
         ip=ip,
     )
@@ -182,7 +177,7 @@ def not_accept(
         raise FieldErrors(errors)
     before = case.status
     now = timezone.now()
-    _end_open_pause(case, now)
+    end_open_pause(case, now)
     case.status = CaseStatus.NOT_ACCEPTED
     case.closed_at = now
     workflow.cancel(case)
@@ -196,35 +191,12 @@ def not_accept(
         step="不予受理",
         opinion=reason.strip()[:1000],
         organization=case.accepting_org,
-        window=_window(case, window),
+        window=window_of(case, window),
         data={"legal_basis": legal_basis.strip()[:1000]},
         ip=ip,
     )
     notify(case, "case_not_accepted", reason=reason.strip()[:60])
     return case
-
-
-def _end_open_pause(case: Case, now) -> None:
-    pause = case.pauses.filter(ended_at__isnull=True).first()
-    if pause is None:
-        return
-    days = max(
-        0,
-        workdays.working_days_between(clock.local_date(pause.started_at), clock.local_date(now)),
-    )
-    pause.ended_at = now
-    pause.working_days = days
-    pause.save(update_fields=["ended_at", "working_days"])
-    case.paused_days += days
-    case.paused_since = None
-
-
-def _visit(case: Case, clerk, purpose: str, window) -> Visit:
-    visit = Visit.objects.create(case=case, purpose=purpose, window=window, recorded_by=clerk)
-    case.visits += 1
-    # 最多跑一次: a visit beyond the mode's maximum is flagged and counted (supervision reads it)
-    case.over_visits = case.visits > case.max_visits
-    return visit
 
 
 @transaction.atomic
@@ -247,7 +219,7 @@ def accept(
     """
     case = lock(case_id)
     require(case, Action.ACCEPT, clerk)
-    window = _window(case, window)
+    window = window_of(case, window)
     before = case.status
     now = timezone.now()
     steps = workflow.steps_of(case.version)
@@ -259,7 +231,7 @@ def accept(
         if not decision_opinion.strip():
             raise DomainError("当场决定请填写决定意见", field="decision_opinion")
     if case.mode == OnlineMode.PRE_REVIEW:
-        _visit(case, clerk, "携带原件到窗口核验并受理", window)
+        add_visit(case, clerk, "携带原件到窗口核验并受理", window)
     step = workflow.complete(case, StepRole.ACCEPT, {"clerk": clerk.pk})
     case.status = status_for_step(step, case.mode)
     case.accepted_at = now
@@ -291,8 +263,6 @@ def accept(
     )
     notify(case, "case_accepted")
     if decide_now is not None:
-        from yiwang.cases.services.handling import decide_on_the_spot
-
         decide_on_the_spot(case, clerk, decision=decide_now, opinion=decision_opinion, ip=ip)
     return case
 
@@ -306,8 +276,8 @@ def record_visit(case_id: int, clerk, *, purpose: str, window=None, ip: str | No
     purpose = (purpose or "").strip()
     if not purpose:
         raise DomainError("请填写到现场的事由", field="purpose")
-    window = _window(case, window)
-    visit = _visit(case, clerk, purpose[:100], window)
+    window = window_of(case, window)
+    visit = add_visit(case, clerk, purpose[:100], window)
     case.save(update_fields=["visits", "over_visits", "updated_at"])
     record_event(
         case,

@@ -26,6 +26,7 @@ from yiwang.cases.models import Case, CaseMaterial, StoredFile
 from yiwang.cases.numbers import issue_number
 from yiwang.cases.routing import accepting_organization
 from yiwang.cases.services._common import (
+    end_open_pause,
     lock,
     may_act_as_applicant,
     record_event,
@@ -36,7 +37,7 @@ from yiwang.cases.services._common import (
 from yiwang.catalog import application_forms
 from yiwang.catalog.constants import MaterialRequirement, StepRole
 from yiwang.catalog.models import ServiceItem
-from yiwang.core import uploads, workdays
+from yiwang.core import uploads
 from yiwang.core.errors import DomainError, FieldErrors, Forbidden, NotFound
 from yiwang.core.identifiers import to_region12
 
@@ -433,24 +434,10 @@ def supplement(case_id: int, user, *, ip: str | None = None) -> Case:
         request.resolved_at = now
         request.save(update_fields=["resolved_at"])
         case.status = request.return_status
-    _end_pause(case, now)
+    end_open_pause(case, now)
     save(case, "status", "paused_since", "paused_days")
     record_event(case, Action.SUPPLEMENT, from_status=before, actor=user, step="补正", ip=ip)
     return case
-
-
-def _end_pause(case: Case, now) -> None:
-    pause = case.pauses.filter(ended_at__isnull=True).first()
-    if pause is None:
-        return
-    days = max(
-        0, workdays.working_days_between(clock.local_date(pause.started_at), clock.local_date(now))
-    )
-    pause.ended_at = now
-    pause.working_days = days
-    pause.save(update_fields=["ended_at", "working_days"])
-    case.paused_days += days
-    case.paused_since = None
 
 
 @transaction.atomic
@@ -460,7 +447,7 @@ def withdraw(case_id: int, user, *, reason: str = "", ip: str | None = None) -> 
     require(case, Action.WITHDRAW, user)
     before = case.status
     now = timezone.now()
-    _end_pause(case, now)
+    end_open_pause(case, now)
     case.status = CaseStatus.WITHDRAWN
     case.closed_at = now
     workflow.cancel(case)

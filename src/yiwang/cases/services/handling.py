@@ -10,8 +10,16 @@ from yiwang.accounts.constants import Role
 from yiwang.cases import workflow
 from yiwang.cases.constants import Action, CaseStatus, Decision, DeliveryMethod
 from yiwang.cases.models import Case
-from yiwang.cases.services._common import lock, notify, record_event, require, save, status_for_step
-from yiwang.cases.services.acceptance import _visit, _window
+from yiwang.cases.services._common import (
+    add_visit,
+    lock,
+    notify,
+    record_event,
+    require,
+    save,
+    status_for_step,
+    window_of,
+)
 from yiwang.catalog.constants import StepRole
 from yiwang.core.errors import DomainError
 from yiwang.integrations import logistics
@@ -232,8 +240,8 @@ def hand_over(case_id: int, clerk, *, signed_by: str, window=None, ip: str | Non
     signed_by = (signed_by or "").strip()
     if not signed_by:
         raise DomainError("请填写签收人姓名", field="signed_by")
-    window = _window(case, window)
-    _visit(case, clerk, "领取办理结果", window)
+    window = window_of(case, window)
+    add_visit(case, clerk, "领取办理结果", window)
     case.delivery_method = DeliveryMethod.PICKUP
     _delivered(
         case,

@@ -8,8 +8,14 @@ from django.utils import timezone
 from yiwang.accounts.constants import Role
 from yiwang.cases.constants import Action
 from yiwang.cases.models import Case, CasePause, Extension
-from yiwang.cases.services._common import lock, record_event, require, save
-from yiwang.cases.services.acceptance import _end_open_pause
+from yiwang.cases.services._common import (
+    allowed_actions,
+    end_open_pause,
+    lock,
+    record_event,
+    require,
+    save,
+)
 from yiwang.core.errors import Conflict, DomainError, NotFound
 
 __all__ = ["decide_extension", "pause", "request_extension", "resume"]
@@ -20,8 +26,6 @@ MAX_EXTENSION_DAYS = 10
 
 
 def _role(case: Case, action: str) -> str:
-    from yiwang.cases.services._common import allowed_actions
-
     return allowed_actions(case)[action]
 
 
@@ -61,7 +65,7 @@ def resume(case_id: int, user, *, ip: str | None = None) -> Case:
     require(case, Action.RESUME, user)
     if not case.is_paused:
         raise Conflict("办件没有暂停计时", field="action")
-    _end_open_pause(case, timezone.now())
+    end_open_pause(case, timezone.now())
     save(case, "paused_since", "paused_days")
     record_event(
         case,
